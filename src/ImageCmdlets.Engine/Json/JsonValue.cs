@@ -1,0 +1,334 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace ImageCmdlets.Json;
+
+public enum JsonKind { Null, Bool, Number, String, Array, Object }
+
+/// <summary>
+/// A small JSON document model. The module ships without System.Text.Json or Newtonsoft.Json on
+/// purpose: PowerShell and other modules load their own versions of those into the same process,
+/// and a version clash breaks the user's session. Cloud API bodies are small, so a plain tree is enough.
+/// </summary>
+public sealed class JsonValue
+{
+    public static readonly JsonValue Null = new(JsonKind.Null);
+    public static readonly JsonValue True = new(JsonKind.Bool) { _bool = true };
+    public static readonly JsonValue False = new(JsonKind.Bool) { _bool = false };
+
+    private string? _text;          // string value, or a number's literal text
+    private bool _bool;
+    private List<JsonValue>? _items;
+    private List<KeyValuePair<string, JsonValue>>? _properties;
+
+    private JsonValue(JsonKind kind) => Kind = kind;
+
+    public JsonKind Kind { get; }
+
+    public static JsonValue NewObject() => new(JsonKind.Object) { _properties = new List<KeyValuePair<string, JsonValue>>() };
+    public static JsonValue NewArray() => new(JsonKind.Array) { _items = new List<JsonValue>() };
+    public static JsonValue From(string? value) => value is null ? Null : new JsonValue(JsonKind.String) { _text = value };
+    public static JsonValue From(long value) => new(JsonKind.Number) { _text = value.ToString(CultureInfo.InvariantCulture) };
+    public static JsonValue From(double value) => new(JsonKind.Number) { _text = value.ToString("R", CultureInfo.InvariantCulture) };
+    public static JsonValue From(bool value) => value ? True : False;
+    public static JsonValue FromStrings(IEnumerable<string> values)
+    {
+        var array = NewArray();
+        foreach (var v in values) array.Add(From(v));
+        return array;
+    }
+
+    internal static JsonValue NumberLiteral(string text) => new(JsonKind.Number) { _text = text };
+
+    /// <summary>Adds a property to an object (builder style; returns this object).</summary>
+    public JsonValue Set(string name, JsonValue value)
+    {
+        var props = _properties ?? throw new InvalidOperationException("Not a JSON object.");
+        for (var i = 0; i < props.Count; i++)
+        {
+            if (props[i].Key == name) { props[i] = new KeyValuePair<string, JsonValue>(name, value); return this; }
+        }
+        props.Add(new KeyValuePair<string, JsonValue>(name, value));
+        return this;
+    }
+
+    public JsonValue Set(string name, string? value) => Set(name, From(value));
+    public JsonValue Set(string name, long value) => Set(name, From(value));
+    public JsonValue Set(string name, bool value) => Set(name, From(value));
+
+    /// <summary>Appends an item to an array (builder style; returns this array).</summary>
+    public JsonValue Add(JsonValue item)
+    {
+        (_items ?? throw new InvalidOperationException("Not a JSON array.")).Add(item);
+        return this;
+    }
+
+    public IReadOnlyList<JsonValue> Items => (IReadOnlyList<JsonValue>?)_items ?? Array.Empty<JsonValue>();
+
+    public IReadOnlyList<KeyValuePair<string, JsonValue>> Properties =>
+        (IReadOnlyList<KeyValuePair<string, JsonValue>>?)_properties ?? Array.Empty<KeyValuePair<string, JsonValue>>();
+
+    /// <summary>The named property of an object; null when absent or when this is not an object.</summary>
+    public JsonValue? this[string name]
+    {
+        get
+        {
+            if (_properties is null) return null;
+            foreach (var p in _properties) if (p.Key == name) return p.Value;
+            return null;
+        }
+    }
+
+    /// <summary>A string value, or a number's literal text; null for anything else.</summary>
+    public string? AsString() => Kind is JsonKind.String or JsonKind.Number ? _text : null;
+
+    public long? AsInt64() =>
+        Kind == JsonKind.Number && long.TryParse(_text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l
+        : Kind == JsonKind.Number && double.TryParse(_text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (long)d
+        : Kind == JsonKind.String && long.TryParse(_text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
+        : null;
+
+    public bool? AsBool() =>
+        Kind == JsonKind.Bool ? _bool
+        : Kind == JsonKind.String && bool.TryParse(_text, out var b) ? b
+        : null;
+
+    public string? GetString(string name) => this[name]?.AsString();
+    public long? GetInt64(string name) => this[name]?.AsInt64();
+    public bool? GetBool(string name) => this[name]?.AsBool();
+    public IReadOnlyList<JsonValue> GetArray(string name) => this[name]?.Items ?? Array.Empty<JsonValue>();
+
+    public static JsonValue Parse(string text) => new JsonParser(text).ParseDocument();
+
+    public static bool TryParse(string text, out JsonValue value)
+    {
+        try { value = Parse(text); return true; }
+        catch (FormatException) { value = Null; return false; }
+    }
+
+    public string ToJson()
+    {
+        var sb = new StringBuilder();
+        Write(sb);
+        return sb.ToString();
+    }
+
+    public override string ToString() => ToJson();
+
+    private void Write(StringBuilder sb)
+    {
+        switch (Kind)
+        {
+            case JsonKind.Null: sb.Append("null"); break;
+            case JsonKind.Bool: sb.Append(_bool ? "true" : "false"); break;
+            case JsonKind.Number: sb.Append(_text); break;
+            case JsonKind.String: WriteString(sb, _text!); break;
+            case JsonKind.Array:
+                sb.Append('[');
+                for (var i = 0; i < _items!.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    _items[i].Write(sb);
+                }
+                sb.Append(']');
+                break;
+            case JsonKind.Object:
+                sb.Append('{');
+                for (var i = 0; i < _properties!.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    WriteString(sb, _properties[i].Key);
+                    sb.Append(':');
+                    _properties[i].Value.Write(sb);
+                }
+                sb.Append('}');
+                break;
+        }
+    }
+
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+
+    private sealed class JsonParser
+    {
+        private const int MaxDepth = 128;
+        private readonly string _s;
+        private int _pos;
+
+        public JsonParser(string s) => _s = s ?? throw new ArgumentNullException(nameof(s));
+
+        public JsonValue ParseDocument()
+        {
+            SkipWhitespace();
+            var value = ParseValue(0);
+            SkipWhitespace();
+            if (_pos != _s.Length) throw Error("unexpected text after the JSON value");
+            return value;
+        }
+
+        private FormatException Error(string what) =>
+            new($"Malformed JSON at offset {_pos.ToString(CultureInfo.InvariantCulture)}: {what}.");
+
+        private void SkipWhitespace()
+        {
+            while (_pos < _s.Length && _s[_pos] is ' ' or '\t' or '\n' or '\r') _pos++;
+        }
+
+        private JsonValue ParseValue(int depth)
+        {
+            if (depth > MaxDepth) throw Error("nesting too deep");
+            if (_pos >= _s.Length) throw Error("unexpected end");
+            switch (_s[_pos])
+            {
+                case '{': return ParseObject(depth);
+                case '[': return ParseArray(depth);
+                case '"': return From(ParseString());
+                case 't': Expect("true"); return True;
+                case 'f': Expect("false"); return False;
+                case 'n': Expect("null"); return Null;
+                default: return ParseNumber();
+            }
+        }
+
+        private void Expect(string literal)
+        {
+            if (string.CompareOrdinal(_s, _pos, literal, 0, literal.Length) != 0) throw Error($"expected '{literal}'");
+            _pos += literal.Length;
+        }
+
+        private JsonValue ParseObject(int depth)
+        {
+            var obj = NewObject();
+            _pos++; // {
+            SkipWhitespace();
+            if (_pos < _s.Length && _s[_pos] == '}') { _pos++; return obj; }
+            while (true)
+            {
+                SkipWhitespace();
+                if (_pos >= _s.Length || _s[_pos] != '"') throw Error("expected a property name");
+                var name = ParseString();
+                SkipWhitespace();
+                if (_pos >= _s.Length || _s[_pos] != ':') throw Error("expected ':'");
+                _pos++;
+                SkipWhitespace();
+                obj._properties!.Add(new KeyValuePair<string, JsonValue>(name, ParseValue(depth + 1)));
+                SkipWhitespace();
+                if (_pos >= _s.Length) throw Error("unexpected end in object");
+                if (_s[_pos] == ',') { _pos++; continue; }
+                if (_s[_pos] == '}') { _pos++; return obj; }
+                throw Error("expected ',' or '}'");
+            }
+        }
+
+        private JsonValue ParseArray(int depth)
+        {
+            var array = NewArray();
+            _pos++; // [
+            SkipWhitespace();
+            if (_pos < _s.Length && _s[_pos] == ']') { _pos++; return array; }
+            while (true)
+            {
+                SkipWhitespace();
+                array._items!.Add(ParseValue(depth + 1));
+                SkipWhitespace();
+                if (_pos >= _s.Length) throw Error("unexpected end in array");
+                if (_s[_pos] == ',') { _pos++; continue; }
+                if (_s[_pos] == ']') { _pos++; return array; }
+                throw Error("expected ',' or ']'");
+            }
+        }
+
+        private string ParseString()
+        {
+            _pos++; // opening quote
+            StringBuilder? sb = null;
+            var start = _pos;
+            while (true)
+            {
+                if (_pos >= _s.Length) throw Error("unterminated string");
+                var c = _s[_pos];
+                if (c == '"')
+                {
+                    var tail = _s.Substring(start, _pos - start);
+                    _pos++;
+                    return sb is null ? tail : sb.Append(tail).ToString();
+                }
+                if (c < 0x20) throw Error("control character in string");
+                if (c != '\\') { _pos++; continue; }
+
+                sb ??= new StringBuilder();
+                sb.Append(_s, start, _pos - start);
+                _pos++;
+                if (_pos >= _s.Length) throw Error("unterminated escape");
+                var e = _s[_pos++];
+                switch (e)
+                {
+                    case '"': sb.Append('"'); break;
+                    case '\\': sb.Append('\\'); break;
+                    case '/': sb.Append('/'); break;
+                    case 'b': sb.Append('\b'); break;
+                    case 'f': sb.Append('\f'); break;
+                    case 'n': sb.Append('\n'); break;
+                    case 'r': sb.Append('\r'); break;
+                    case 't': sb.Append('\t'); break;
+                    case 'u':
+                        if (_pos + 4 > _s.Length ||
+                            !int.TryParse(_s.Substring(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
+                            throw Error("bad \\u escape");
+                        sb.Append((char)code);
+                        _pos += 4;
+                        break;
+                    default: throw Error($"bad escape '\\{e}'");
+                }
+                start = _pos;
+            }
+        }
+
+        private JsonValue ParseNumber()
+        {
+            var start = _pos;
+            if (_pos < _s.Length && _s[_pos] == '-') _pos++;
+            var digits = _pos;
+            while (_pos < _s.Length && _s[_pos] is >= '0' and <= '9') _pos++;
+            if (_pos == digits) throw Error("unexpected character");
+            if (_pos < _s.Length && _s[_pos] == '.')
+            {
+                _pos++;
+                var frac = _pos;
+                while (_pos < _s.Length && _s[_pos] is >= '0' and <= '9') _pos++;
+                if (_pos == frac) throw Error("digits expected after '.'");
+            }
+            if (_pos < _s.Length && _s[_pos] is 'e' or 'E')
+            {
+                _pos++;
+                if (_pos < _s.Length && _s[_pos] is '+' or '-') _pos++;
+                var exp = _pos;
+                while (_pos < _s.Length && _s[_pos] is >= '0' and <= '9') _pos++;
+                if (_pos == exp) throw Error("digits expected in exponent");
+            }
+            return NumberLiteral(_s.Substring(start, _pos - start));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+
+namespace ImageCmdlets;
+
+/// <summary>
+/// What kind of failure a provider error is. The operations layer decides retries and batch splits
+/// from it; the cmdlet layer maps it to a PowerShell ErrorCategory.
+/// </summary>
+public enum ErrorKind
+{
+    Unknown,
+    NotFound,
+    PermissionDenied,
+    /// <summary>In use (by instances, shared to others, a store refuses).</summary>
+    InUse,
+    /// <summary>The image's state forbids it now (creating, importing, copying...).</summary>
+    InvalidState,
+    InvalidArgument,
+    /// <summary>Too many ids in one call: the operations layer shrinks the batch.</summary>
+    BatchTooLarge,
+    /// <summary>A quota or account limit (not retryable).</summary>
+    LimitExceeded,
+    Throttled,
+    /// <summary>Credentials rejected, signature wrong, token expired: nothing in the run can succeed.</summary>
+    Authentication,
+    /// <summary>No such region / endpoint: nothing in the run can succeed.</summary>
+    InvalidConfiguration,
+    Connection,
+    Timeout,
+    ServerError,
+    /// <summary>The server answered with something that cannot be read.</summary>
+    InvalidResponse,
+    Cancelled,
+}
+
+/// <summary>An error as a provider reported it, attached to one image or one call.</summary>
+public sealed class CloudApiError
+{
+    public CloudApiError(string code, ErrorKind kind, string message, string? requestId = null, int? httpStatus = null)
+    {
+        Code = string.IsNullOrEmpty(code) ? "UnknownError" : code;
+        Kind = kind;
+        Message = message ?? "";
+        RequestId = requestId;
+        HttpStatus = httpStatus;
+    }
+
+    /// <summary>The provider's error code, used as the FullyQualifiedErrorId.</summary>
+    public string Code { get; }
+    public ErrorKind Kind { get; }
+    public string Message { get; }
+    public string? RequestId { get; }
+    public int? HttpStatus { get; }
+
+    /// <summary>Worth sending again after a pause: throttling, network, timeouts, 5xx.</summary>
+    public bool IsRetryable => Kind is ErrorKind.Throttled or ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.ServerError;
+
+    /// <summary>The request may have been carried out although no answer arrived (network, timeout, 5xx).</summary>
+    public bool MayHaveSucceeded => Kind is ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.ServerError;
+
+    /// <summary>Concerns the whole session, not the images in the call (bad credentials, unknown region).</summary>
+    public bool IsFatal => Kind is ErrorKind.Authentication or ErrorKind.InvalidConfiguration;
+
+    public override string ToString() =>
+        RequestId is null ? $"{Code}: {Message}" : $"{Code}: {Message} (RequestId {RequestId})";
+}
+
+/// <summary>A failed API call. Messages carry codes and server text, never credentials.</summary>
+public sealed class CloudApiException : Exception
+{
+    public CloudApiException(CloudApiError error, Exception? inner = null) : base(error.ToString(), inner) => Error = error;
+
+    public CloudApiError Error { get; }
+}
+
+/// <summary>
+/// Nothing can start: bad or missing credentials, unknown provider or region, refused endpoint.
+/// The cmdlets turn it into a terminating error before any image is touched.
+/// </summary>
+public sealed class ImageCmdletsConfigurationException : Exception
+{
+    public ImageCmdletsConfigurationException(string errorId, string message, ErrorKind kind = ErrorKind.InvalidConfiguration, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Kind = kind;
+    }
+
+    /// <summary>A stable id (MissingCredential, UnknownProvider, InsecureEndpoint...).</summary>
+    public string ErrorId { get; }
+    public ErrorKind Kind { get; }
+}

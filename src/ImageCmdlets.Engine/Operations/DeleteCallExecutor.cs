@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Operations;
+
+/// <summary>
+/// Runs delete (or DryRun delete) calls for a set of images: batches of the provider's size, bounded
+/// concurrency, pacing to the documented rate, retries with backoff on retryable failures, a smaller
+/// batch on BatchTooLarge, and bisection when a multi-image call fails as a whole, so that one bad
+/// image never costs the others their deletion and every image gets its own answer.
+/// </summary>
+internal sealed class DeleteCallExecutor
+{
+    private readonly RunContext _run;
+    private readonly DeleteOptions _options;
+    private readonly Action<ImageEntry, ImageDeleteResult> _onAnswer;
+    private readonly SemaphoreSlim _slots;
+    private readonly RequestPacer? _pacer;
+    private int _batchSize;
+
+    public DeleteCallExecutor(RunContext run, DeleteOptions options, Action<ImageEntry, ImageDeleteResult> onAnswer)
+    {
+        _run = run;
+        _options = options;
+        _onAnswer = onAnswer;
+        var caps = run.Capabilities;
+        _slots = new SemaphoreSlim(Math.Max(1, run.Settings.MaxConcurrentCalls ?? caps.MaxConcurrentCalls));
+        _pacer = RequestPacer.For(caps.DeleteCallsPerSecond, run.Settings.PacingSafetyMargin);
+        _batchSize = Math.Max(1, caps.MaxIdsPerDelete);
+    }
+
+    /// <summary>Answers every entry through the callback, or throws OperationCanceledException on cancellation.</summary>
+    public Task RunAsync(IReadOnlyList<ImageEntry> entries) =>
+        Task.WhenAll(Split(entries, Volatile.Read(ref _batchSize)).Select(RunBatchAsync));
+
+    private async Task RunBatchAsync(List<ImageEntry> batch)
+    {
+        var ids = batch.Select(e => e.ImageId).ToArray();
+        var what = (_options.DryRun ? "dry-run delete " : "delete ") + string.Join(",", ids);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (_run.Fatal is { } fatal)
+            {
+                AnswerAll(batch, fatal);
+                return;
+            }
+
+            IReadOnlyList<ImageDeleteResult>? answers = null;
+            CloudApiError? failure = null;
+            await _slots.WaitAsync(_run.Cancellation).ConfigureAwait(false);
+            try
+            {
+                if (_pacer is not null) await _pacer.WaitTurnAsync(_run.Cancellation).ConfigureAwait(false);
+                foreach (var e in batch) Interlocked.Increment(ref e.Attempts);
+                answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
+            }
+            catch (CloudApiException ex)
+            {
+                failure = ex.Error;
+            }
+            catch (OperationCanceledException) when (!_run.Cancellation.IsCancellationRequested)
+            {
+                // A provider's own timeout surfacing as cancellation: treat like any timeout.
+                failure = new CloudApiError("RequestTimeout", ErrorKind.Timeout, $"{what} timed out.");
+            }
+            finally
+            {
+                _slots.Release();
+            }
+
+            if (failure is null)
+            {
+                Deliver(batch, answers!);
+                return;
+            }
+
+            if (failure.IsRetryable && attempt < _run.Settings.MaxAttempts)
+            {
+                if (failure.MayHaveSucceeded && !_options.DryRun)
+                    foreach (var e in batch) e.MayAlreadyBeDeleted = true;
+                var delay = _run.Backoff.DelayBefore(attempt + 1);
+                _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {what}: {failure.Code}; retry {attempt + 1} of {_run.Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
+                await Task.Delay(delay, _run.Cancellation).ConfigureAwait(false);
+                continue;
+            }
+
+            if (failure.IsFatal)
+            {
+                _run.RecordFatal(failure);
+                AnswerAll(batch, failure);
+                return;
+            }
+
+            if (batch.Count > 1 && failure.Kind == ErrorKind.BatchTooLarge)
+            {
+                var smaller = Math.Max(1, batch.Count / 2);
+                InterlockedMin(ref _batchSize, smaller);
+                _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {failure.Code}: {batch.Count} ids per call is too many; now {Volatile.Read(ref _batchSize)}");
+                await Task.WhenAll(Split(batch, Volatile.Read(ref _batchSize)).Select(RunBatchAsync)).ConfigureAwait(false);
+                return;
+            }
+
+            if (batch.Count > 1 && !failure.IsRetryable)
+            {
+                // The call failed as a whole because of some image(s) in it: split it to find which, so
+                // that every other image is still handled and each gets its own answer.
+                _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {failure.Code} for a batch of {batch.Count}; splitting it to find the image(s) concerned");
+                var half = batch.Count / 2;
+                await Task.WhenAll(RunBatchAsync(batch.GetRange(0, half)), RunBatchAsync(batch.GetRange(half, batch.Count - half))).ConfigureAwait(false);
+                return;
+            }
+
+            AnswerAll(batch, failure);
+            return;
+        }
+    }
+
+    private void Deliver(List<ImageEntry> batch, IReadOnlyList<ImageDeleteResult> answers)
+    {
+        var byId = new Dictionary<string, ImageDeleteResult>(StringComparer.OrdinalIgnoreCase);
+        foreach (var a in answers) byId[a.ImageId] = a;
+        foreach (var entry in batch)
+        {
+            _onAnswer(entry, byId.TryGetValue(entry.ImageId, out var answer)
+                ? answer
+                : ImageDeleteResult.Failure(entry.ImageId, new CloudApiError("MissingAnswer", ErrorKind.InvalidResponse,
+                    $"The provider's answer did not mention image {entry.ImageId}; its state is unknown.")));
+        }
+    }
+
+    private void AnswerAll(List<ImageEntry> batch, CloudApiError error)
+    {
+        foreach (var entry in batch) _onAnswer(entry, ImageDeleteResult.Failure(entry.ImageId, error));
+    }
+
+    private static IEnumerable<List<ImageEntry>> Split(IReadOnlyList<ImageEntry> entries, int size)
+    {
+        for (var i = 0; i < entries.Count; i += size)
+            yield return entries.Skip(i).Take(size).ToList();
+    }
+
+    private static void InterlockedMin(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) > value &&
+               Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+}

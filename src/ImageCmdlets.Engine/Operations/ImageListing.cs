@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Operations;
+
+/// <summary>
+/// Get-CloudImage's engine: streams each page's matching images to the sink as the page arrives, or
+/// looks up named ids (reporting each missing one as not found).
+/// </summary>
+public static class ImageListing
+{
+    public static async Task RunAsync(IImageProvider provider, ImageQuery query, IReadOnlyList<string> imageIds,
+        IOperationSink sink, OperationSettings? settings = null, CancellationToken cancellation = default)
+    {
+        var run = new RunContext(provider, sink, settings ?? OperationSettings.Default, cancellation);
+        var matcher = new ImageMatcher(query);
+        if (imageIds.Count > 0) await LookUpAsync(run, matcher, imageIds).ConfigureAwait(false);
+        else await ListAllAsync(run, matcher, query).ConfigureAwait(false);
+    }
+
+    private static async Task ListAllAsync(RunContext run, ImageMatcher matcher, ImageQuery query)
+    {
+        const string Activity = "Listing images";
+        var provider = run.Provider;
+        string? token = null;
+        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
+        var pages = 0;
+        var listed = 0;
+        do
+        {
+            var pageToken = token;
+            var page = await run.WithRetriesAsync($"list page {pages + 1}",
+                () => provider.ListImagesAsync(query, pageToken, run.Call)).ConfigureAwait(false);
+            pages++;
+            listed += page.Images.Count;
+            foreach (var image in page.Images)
+            {
+                image.Connection = provider;
+                if (matcher.Matches(image)) run.Sink.Result(image);
+            }
+            var percent = page.TotalCount is long total && total > 0 ? (int)Math.Min(100, listed * 100 / total) : -1;
+            run.Sink.Progress(new ProgressUpdate(Activity,
+                $"{provider.Definition.Name} {provider.Region}: page {pages}, {listed}{(page.TotalCount is long t ? " of " + t : "")} images", percent));
+
+            token = page.NextPageToken;
+            if (token is not null && !seenTokens.Add(token))
+                throw new CloudApiException(new CloudApiError("PaginationLoop", ErrorKind.InvalidResponse,
+                    $"The provider returned the page token '{token}' twice; stopping instead of listing forever."));
+        }
+        while (token is not null);
+        run.Sink.Progress(new ProgressUpdate(Activity, "Done", 100, completed: true));
+    }
+
+    private static async Task LookUpAsync(RunContext run, ImageMatcher matcher, IReadOnlyList<string> imageIds)
+    {
+        var wanted = new List<string>();
+        foreach (var raw in imageIds)
+        {
+            var id = (raw ?? "").Trim();
+            if (ImageIdCheck.Problem(id, run.Provider.Definition) is { } problem)
+                run.Sink.Error(new ImageError(run.Provider.Definition.Name, run.Provider.Region, id, problem));
+            else if (!wanted.Contains(id, StringComparer.OrdinalIgnoreCase))
+                wanted.Add(id);
+        }
+        if (wanted.Count == 0) return;
+
+        var found = await run.DescribeAsync(wanted).ConfigureAwait(false);
+        foreach (var id in wanted)
+        {
+            if (!found.TryGetValue(id, out var image))
+                run.Sink.Error(new ImageError(run.Provider.Definition.Name, run.Provider.Region, id, run.NotFound(id)));
+            else if (matcher.Matches(image))
+                run.Sink.Result(image);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Operations;
+
+/// <summary>
+/// Remove-CloudImage's engine: deletes (or, with DryRun, validates deleting) every image given to it,
+/// each exactly once, and reports one outcome per input.
+/// </summary>
+public sealed class RemovalRun : ImageRun
+{
+    private readonly DeleteOptions _options;
+    private readonly DeleteCallExecutor _executor;
+
+    public RemovalRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null, CancellationToken cancellation = default)
+        : base(provider, sink, settings, cancellation)
+    {
+        _options = options;
+        _executor = new DeleteCallExecutor(Context, options, Answer);
+    }
+
+    public DeleteOptions Options => _options;
+
+    /// <summary>Without a native DryRun, a dry run is judged from the images' descriptions.</summary>
+    private bool JudgeByDescription => _options.DryRun && !Context.Capabilities.HasNativeDryRun;
+
+    /// <summary>Existence must be established first when a delete of a missing id would look like success.</summary>
+    private bool CheckExistenceFirst => Context.Capabilities.DeleteIgnoresMissingIds || JudgeByDescription;
+
+    private protected override int ChunkSize => CheckExistenceFirst
+        ? Context.Capabilities.MaxIdsPerDescribe
+        : Context.Capabilities.MaxIdsPerDelete;
+
+    /// <summary>Records an image the user declined at a confirmation prompt.</summary>
+    public void AddDeclined(string imageId, CloudImage? image = null) =>
+        AdmitResolved(imageId, image, entry => Resolve(entry, () => Context.Sink.Result(Removal(entry, RemovalStatus.Declined, null,
+            "Not deleted: declined at the confirmation prompt."))));
+
+    private protected override async Task ProcessChunkAsync(IReadOnlyList<ImageEntry> chunk)
+    {
+        var toDelete = CheckExistenceFirst ? await KeepExistingAsync(chunk).ConfigureAwait(false) : chunk.ToList();
+        if (JudgeByDescription)
+        {
+            foreach (var entry in toDelete)
+            {
+                var reasons = Provider.AssessImage(entry.Image!, _options);
+                if (reasons.Count == 0)
+                    Resolve(entry, () => Context.Sink.Result(Removal(entry, RemovalStatus.WouldDelete, null,
+                        "Would be deleted (checked from the image's description; this provider has no DryRun).")));
+                else
+                    Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].Kind, reasons[0].Message));
+            }
+            return;
+        }
+        await _executor.RunAsync(toDelete).ConfigureAwait(false);
+    }
+
+    private void Answer(ImageEntry entry, ImageDeleteResult answer)
+    {
+        if (answer.Succeeded)
+        {
+            var status = _options.DryRun ? RemovalStatus.WouldDelete : answer.CompletesLater ? RemovalStatus.Deleting : RemovalStatus.Deleted;
+            var message = _options.DryRun ? "Would be deleted: the provider's DryRun passed." : null;
+            Resolve(entry, () => Context.Sink.Result(Removal(entry, status, answer.RequestId, message)));
+        }
+        else if (answer.Error!.Kind == ErrorKind.NotFound && entry.MayAlreadyBeDeleted)
+        {
+            // An earlier call's answer was lost (timeout, reset, 5xx) and the retry finds the image gone:
+            // that earlier call deleted it.
+            Resolve(entry, () => Context.Sink.Result(Removal(entry, RemovalStatus.Deleted, answer.RequestId,
+                "Deleted: the answer to the first call was lost, and a retry found the image already gone.")));
+        }
+        else Fail(entry, answer.Error);
+    }
+
+    private protected override void ResolveDuplicate(ImageEntry duplicate, ImageEntry first) =>
+        Resolve(duplicate, () => Context.Sink.Result(Removal(duplicate, RemovalStatus.Duplicate, null,
+            $"Given twice: handled once, for input #{first.Sequence}.")));
+
+    private protected override string CancelledMessage(ImageEntry entry) =>
+        entry.Attempts > 0
+            ? $"Cancelled while a delete call for image {entry.ImageId} was under way: it may or may not have been deleted; list it to check."
+            : $"Image {entry.ImageId} was not deleted: the run was cancelled before its turn.";
+
+    private CloudImageRemoval Removal(ImageEntry entry, RemovalStatus status, string? requestId, string? message) => new()
+    {
+        Provider = Provider.Definition.Name,
+        Region = Provider.Region,
+        ImageId = entry.ImageId,
+        Name = entry.Image?.Name,
+        Status = status,
+        RequestId = requestId,
+        Message = message,
+        Attempts = entry.Attempts,
+    };
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Operations;
+
+/// <summary>What every call of one run shares: the session, settings, backoff, log, cancellation,
+/// and the first fatal error (after which no further call is made).</summary>
+internal sealed class RunContext
+{
+    private CloudApiError? _fatal;
+
+    public RunContext(IImageProvider provider, IOperationSink sink, OperationSettings settings, CancellationToken cancellation)
+    {
+        Provider = provider;
+        Sink = sink;
+        Settings = settings;
+        Cancellation = cancellation;
+        Backoff = new Backoff(settings);
+        Call = new CallContext(cancellation, new SinkApiLog(sink, provider.Definition.Name));
+    }
+
+    public IImageProvider Provider { get; }
+    public ProviderCapabilities Capabilities => Provider.Capabilities;
+    public IOperationSink Sink { get; }
+    public OperationSettings Settings { get; }
+    public CancellationToken Cancellation { get; }
+    public Backoff Backoff { get; }
+    public CallContext Call { get; }
+
+    /// <summary>Set once a call fails in a way no other call can escape (bad credentials, unknown region).</summary>
+    public CloudApiError? Fatal => Volatile.Read(ref _fatal);
+
+    public void RecordFatal(CloudApiError error) => Interlocked.CompareExchange(ref _fatal, error, null);
+
+    /// <summary>
+    /// Makes a call, retrying retryable failures with backoff. <paramref name="onRetryableFailure"/> sees
+    /// each failure that will be retried (removal uses it to remember a delete may have happened).
+    /// Throws the last CloudApiException when the call cannot succeed.
+    /// </summary>
+    public async Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> call, Action<CloudApiError>? onRetryableFailure = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (Fatal is { } fatal) throw new CloudApiException(fatal);
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (CloudApiException ex) when (ex.Error.IsRetryable && attempt < Settings.MaxAttempts)
+            {
+                onRetryableFailure?.Invoke(ex.Error);
+                var delay = Backoff.DelayBefore(attempt + 1);
+                Sink.Verbose($"[{Provider.Definition.Name}] {what}: {ex.Error.Code}; retry {attempt + 1} of {Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
+                await Task.Delay(delay, Cancellation).ConfigureAwait(false);
+            }
+            catch (CloudApiException ex) when (ex.Error.IsFatal)
+            {
+                RecordFatal(ex.Error);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Describes ids in chunks the provider accepts; returns what exists, keyed by id.</summary>
+    public async Task<Dictionary<string, CloudImage>> DescribeAsync(IReadOnlyList<string> ids)
+    {
+        var found = new Dictionary<string, CloudImage>(StringComparer.OrdinalIgnoreCase);
+        var size = Math.Max(1, Capabilities.MaxIdsPerDescribe);
+        for (var i = 0; i < ids.Count; i += size)
+        {
+            var part = ids.Skip(i).Take(size).ToArray();
+            var images = await WithRetriesAsync("describe " + string.Join(",", part),
+                () => Provider.DescribeImagesAsync(part, Call)).ConfigureAwait(false);
+            foreach (var image in images)
+            {
+                image.Connection = Provider;
+                found[image.ImageId] = image;
+            }
+        }
+        return found;
+    }
+
+    public CloudApiError NotFound(string imageId) =>
+        new(Capabilities.NotFoundErrorCode, ErrorKind.NotFound,
+            $"Image {imageId} was not found in {Provider.Definition.Name} region {Provider.Region} (or is not visible to this account).");
+
+    public ImageError ErrorFor(ImageEntry entry, CloudApiError error) =>
+        new(Provider.Definition.Name, Provider.Region, entry.ImageId, error, entry.Image);
+
+    private sealed class SinkApiLog : IApiLog
+    {
+        private readonly IOperationSink _sink;
+        private readonly string _prefix;
+
+        public SinkApiLog(IOperationSink sink, string provider)
+        {
+            _sink = sink;
+            _prefix = "[" + provider + "] ";
+        }
+
+        public void Verbose(string message) => _sink.Verbose(_prefix + message);
+        public void Debug(string message) => _sink.Debug(_prefix + message);
+    }
+}

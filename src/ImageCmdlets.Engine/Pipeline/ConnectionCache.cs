@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using ImageCmdlets.Credentials;
+using ImageCmdlets.Providers;
+using ImageCmdlets.Transport;
+
+namespace ImageCmdlets.Pipeline;
+
+/// <summary>The connection parameters a cmdlet invocation was given (the same for all its inputs).</summary>
+public sealed class ConnectionOptions
+{
+    public string? Endpoint { get; init; }
+    public AccessKeyCredential? Credential { get; init; }
+    public string? ProfileName { get; init; }
+    public IEnvironmentReader Environment { get; init; } = ProcessEnvironment.Instance;
+    public HttpTransport Transport { get; init; } = HttpTransport.Shared;
+
+    /// <summary>True when the user named credentials or an endpoint, which then win over a piped image's own connection.</summary>
+    public bool OverridesConnection => Endpoint is not null || Credential is not null || ProfileName is not null;
+}
+
+/// <summary>
+/// One session per provider and region within a cmdlet invocation; a piped CloudImage keeps the
+/// session that listed it (same account, region and endpoint) unless connection parameters were given.
+/// </summary>
+public sealed class ConnectionCache
+{
+    private readonly ConnectionOptions _options;
+    private readonly Providers.CallContext _context;
+    private readonly Dictionary<string, IImageProvider> _sessions = new(StringComparer.OrdinalIgnoreCase);
+    private Uri? _endpoint;
+
+    public ConnectionCache(ConnectionOptions options, Providers.CallContext context)
+    {
+        _options = options;
+        _context = context;
+    }
+
+    /// <summary>Validates what can be checked without any call (the endpoint), so bad input fails first.</summary>
+    public void Validate()
+    {
+        if (_options.Endpoint is { } endpoint) _endpoint = EndpointPolicy.Parse(endpoint);
+    }
+
+    public IImageProvider For(ProviderDefinition provider, string? region, CloudImage? pipedImage = null)
+    {
+        if (pipedImage?.Connection is { } own && !_options.OverridesConnection
+            && ReferenceEquals(own.Definition, provider)
+            && (string.IsNullOrEmpty(region) || string.Equals(region, own.Region, StringComparison.OrdinalIgnoreCase)))
+            return own;
+
+        var key = provider.Name + "|" + (region ?? "");
+        if (_sessions.TryGetValue(key, out var session)) return session;
+        Validate();
+        session = provider.Connect(new ConnectionRequest
+        {
+            Region = string.IsNullOrWhiteSpace(region) ? null : region!.Trim(),
+            Endpoint = _endpoint,
+            Credential = _options.Credential,
+            ProfileName = _options.ProfileName,
+            Environment = _options.Environment,
+            Context = _context,
+            Transport = _options.Transport,
+        });
+        _sessions[key] = session;
+        return session;
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ImageCmdlets.Providers;
+
+/// <summary>
+/// One connected provider session: a provider, an account, a region and an endpoint. Instances are
+/// thread-safe; the operations layer calls them concurrently. Every method sends at most one API
+/// call (retries, batching and pacing are the operations layer's job) and reports it to
+/// <see cref="CallContext.Log"/>.
+/// </summary>
+public interface IImageProvider
+{
+    ProviderDefinition Definition { get; }
+    ProviderCapabilities Capabilities { get; }
+    string Region { get; }
+    /// <summary>Account, project or key id this session acts as (no secret), for display and grouping.</summary>
+    string Account { get; }
+
+    /// <summary>One page of images. <paramref name="pageToken"/> is null for the first page.</summary>
+    Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context);
+
+    /// <summary>
+    /// Describes the given ids (at most <see cref="ProviderCapabilities.MaxIdsPerDescribe"/>).
+    /// Ids that do not exist are simply absent from the result.
+    /// </summary>
+    Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context);
+
+    /// <summary>
+    /// Deletes (or with <see cref="DeleteOptions.DryRun"/>, validates deleting) the given ids, at most
+    /// <see cref="ProviderCapabilities.MaxIdsPerDelete"/>. Returns one result per id when the provider
+    /// answers per image; throws <see cref="CloudApiException"/> when the call as a whole failed.
+    /// </summary>
+    Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context);
+
+    /// <summary>
+    /// Describe-based reasons why deleting the image (with these options) would fail, using the code a
+    /// real delete would return. Empty when nothing visible stands in the way.
+    /// </summary>
+    IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options);
+}
+
+/// <summary>What each call carries: cancellation and the place its verbose lines go.</summary>
+public sealed class CallContext
+{
+    public CallContext(CancellationToken cancellation, IApiLog log)
+    {
+        Cancellation = cancellation;
+        Log = log;
+    }
+
+    public CancellationToken Cancellation { get; }
+    public IApiLog Log { get; }
+}
+
+/// <summary>Verbose and debug lines about API calls. Implementations are thread-safe.</summary>
+public interface IApiLog
+{
+    void Verbose(string message);
+    void Debug(string message);
+}
+
+public sealed class NullApiLog : IApiLog
+{
+    public static readonly NullApiLog Instance = new();
+    public void Verbose(string message) { }
+    public void Debug(string message) { }
+}
+
+/// <summary>What to list. The provider applies what it can server-side; the operations layer
+/// applies every filter again client-side, so a provider may ignore any of them.</summary>
+public sealed class ImageQuery
+{
+    public IReadOnlyList<string> NamePatterns { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> States { get; init; } = Array.Empty<string>();
+    public DateTimeOffset? CreatedBefore { get; init; }
+    public DateTimeOffset? CreatedAfter { get; init; }
+    /// <summary>Tag filters as key or key=value.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
+    /// <summary>Page size to ask for; null = the provider's maximum.</summary>
+    public int? PageSize { get; init; }
+    /// <summary>Include images that are not the caller's own custom images (public, shared to us...).</summary>
+    public bool IncludeNonCustom { get; init; }
+}
+
+public sealed class ImagePage
+{
+    public ImagePage(IReadOnlyList<CloudImage> images, string? nextPageToken, string? requestId = null, long? totalCount = null)
+    {
+        Images = images;
+        NextPageToken = nextPageToken;
+        RequestId = requestId;
+        TotalCount = totalCount;
+    }
+
+    public IReadOnlyList<CloudImage> Images { get; }
+    /// <summary>Null when this was the last page.</summary>
+    public string? NextPageToken { get; }
+    public string? RequestId { get; }
+    public long? TotalCount { get; }
+}
+
+public sealed class DeleteOptions
+{
+    public static readonly DeleteOptions Default = new();
+
+    /// <summary>Validate only (the provider's DryRun); nothing is deleted.</summary>
+    public bool DryRun { get; init; }
+    /// <summary>Also delete the snapshots behind the image (Tencent DeleteBindedSnap). Always sent explicitly.</summary>
+    public bool DeleteSnapshots { get; init; }
+    /// <summary>Delete even when instances use the image (Alibaba's Force).</summary>
+    public bool EvenIfInUse { get; init; }
+
+    public DeleteOptions AsDryRun() => new() { DryRun = true, DeleteSnapshots = DeleteSnapshots, EvenIfInUse = EvenIfInUse };
+}
+
+/// <summary>The answer for one id of a delete call.</summary>
+public sealed class ImageDeleteResult
+{
+    private ImageDeleteResult(string imageId, CloudApiError? error, string? requestId, bool completesLater)
+    {
+        ImageId = imageId;
+        Error = error;
+        RequestId = requestId;
+        CompletesLater = completesLater;
+    }
+
+    public static ImageDeleteResult Success(string imageId, string? requestId, bool completesLater = false) =>
+        new(imageId, null, requestId, completesLater);
+
+    public static ImageDeleteResult Failure(string imageId, CloudApiError error) => new(imageId, error, error.RequestId, false);
+
+    public string ImageId { get; }
+    public CloudApiError? Error { get; }
+    public bool Succeeded => Error is null;
+    public string? RequestId { get; }
+    /// <summary>Accepted; the cloud finishes the deletion asynchronously.</summary>
+    public bool CompletesLater { get; }
+}

@@ -1,0 +1,34 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace ImageCmdlets.Providers;
+
+/// <summary>
+/// A provider's limits and behaviour, as data. The operations layer reads these and never switches on
+/// provider names.
+/// </summary>
+public sealed class ProviderCapabilities
+{
+    /// <summary>Most ids one delete call takes (1 where the API deletes one image per call).</summary>
+    public int MaxIdsPerDelete { get; init; } = 1;
+    /// <summary>Most ids one describe call takes.</summary>
+    public int MaxIdsPerDescribe { get; init; } = 1;
+    /// <summary>Largest page the list call returns.</summary>
+    public int MaxPageSize { get; init; } = 100;
+    /// <summary>The delete API has a server-side DryRun.</summary>
+    public bool HasNativeDryRun { get; init; }
+    /// <summary>A delete of an id that does not exist succeeds silently, so existence must be checked first.</summary>
+    public bool DeleteIgnoresMissingIds { get; init; }
+    /// <summary>Documented delete-call rate (calls per second); null = none documented.</summary>
+    public double? DeleteCallsPerSecond { get; init; }
+    /// <summary>Delete calls in flight at once.</summary>
+    public int MaxConcurrentCalls { get; init; } = 4;
+    /// <summary>What a well-formed image id looks like; checked before any call.</summary>
+    public Regex ImageIdPattern { get; init; } = new("^.+$");
+    /// <summary>An example id for error messages.</summary>
+    public string ImageIdExample { get; init; } = "";
+    /// <summary>The code reported when an image does not exist (the provider's own where it has one).</summary>
+    public string NotFoundErrorCode { get; init; } = "ImageNotFound";
+    public bool SupportsDeleteSnapshots { get; init; }
+    public bool SupportsEvenIfInUse { get; init; }
+}

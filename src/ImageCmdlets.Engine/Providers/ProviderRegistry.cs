@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ImageCmdlets.Providers;
+
+/// <summary>Every provider the module knows. Adding a provider = its folder + one line here.</summary>
+public static class ProviderRegistry
+{
+    public static IReadOnlyList<ProviderDefinition> All { get; } = new ProviderDefinition[]
+    {
+        OpenStack.OpenStackProvider.Definition,
+    };
+
+    public static IEnumerable<string> Names => All.Select(p => p.Name);
+
+    /// <summary>The provider of that name (case-insensitive), or a clear error listing the known ones.</summary>
+    public static ProviderDefinition Find(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ImageCmdletsConfigurationException("MissingProvider",
+                $"No provider given. Use -Provider with one of: {string.Join(", ", Names)}.", ErrorKind.InvalidArgument);
+        var found = All.FirstOrDefault(p => string.Equals(p.Name, name!.Trim(), StringComparison.OrdinalIgnoreCase));
+        return found ?? throw new ImageCmdletsConfigurationException("UnknownProvider",
+            $"Unknown provider '{name}'. Known providers: {string.Join(", ", Names)}.", ErrorKind.InvalidArgument);
+    }
+}

@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Json;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Transport;
+
+/// <summary>An HTTP request as a provider builds it, before and after signing.</summary>
+public sealed class ApiRequest
+{
+    public ApiRequest(HttpMethod method, Uri uri, string action)
+    {
+        Method = method;
+        Uri = uri;
+        Action = action;
+    }
+
+    public HttpMethod Method { get; }
+    public Uri Uri { get; set; }
+    /// <summary>API action for verbose text, e.g. "DeleteImages".</summary>
+    public string Action { get; }
+    /// <summary>What the call is about (region, ids) for verbose text. Never secrets.</summary>
+    public string Subject { get; set; } = "";
+    /// <summary>Headers to send, in order (signers add theirs). Content-Type goes here too.</summary>
+    public List<KeyValuePair<string, string>> Headers { get; } = new();
+    public byte[]? Body { get; set; }
+    /// <summary>Reads the provider's request id from an answer, for verbose text and errors.</summary>
+    public Func<HttpExchange, string?>? ReadRequestId { get; set; }
+
+    public string? GetHeader(string name)
+    {
+        foreach (var h in Headers) if (string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) return h.Value;
+        return null;
+    }
+
+    public void SetHeader(string name, string value)
+    {
+        Headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+        Headers.Add(new KeyValuePair<string, string>(name, value));
+    }
+}
+
+/// <summary>A completed HTTP exchange (any status).</summary>
+public sealed class HttpExchange
+{
+    private JsonValue? _json;
+    private bool _jsonParsed;
+
+    public HttpExchange(int statusCode, string body, IReadOnlyDictionary<string, string> headers, TimeSpan elapsed)
+    {
+        StatusCode = statusCode;
+        Body = body;
+        Headers = headers;
+        Elapsed = elapsed;
+    }
+
+    public int StatusCode { get; }
+    public string Body { get; }
+    /// <summary>Response headers by name (case-insensitive); repeated headers joined with ", ".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+    public TimeSpan Elapsed { get; }
+    public string? RequestId { get; internal set; }
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>The body as JSON, or null when it is empty or not JSON.</summary>
+    public JsonValue? Json
+    {
+        get
+        {
+            if (!_jsonParsed)
+            {
+                _jsonParsed = true;
+                if (!string.IsNullOrWhiteSpace(Body) && JsonValue.TryParse(Body, out var v)) _json = v;
+            }
+            return _json;
+        }
+    }
+
+    public string? GetHeader(string name) => Headers.TryGetValue(name, out var v) ? v : null;
+}
+
+/// <summary>
+/// The module's one HttpClient. It sends a request once (retries belong to the operations layer),
+/// turns network failures and timeouts into <see cref="CloudApiException"/>, lets the caller's
+/// cancellation through as OperationCanceledException, and writes one verbose line per call.
+/// </summary>
+public sealed class HttpTransport
+{
+    private static readonly Lazy<HttpTransport> SharedInstance = new(() => new HttpTransport(CreateHandler(), TimeSpan.FromSeconds(100)));
+
+    private readonly HttpClient _client;
+
+    public HttpTransport(HttpMessageHandler handler, TimeSpan timeout)
+    {
+        _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        RequestTimeout = timeout;
+    }
+
+    public static HttpTransport Shared => SharedInstance.Value;
+
+    public TimeSpan RequestTimeout { get; }
+
+    public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
+    {
+        using var message = new HttpRequestMessage(request.Method, request.Uri);
+        string? contentType = null;
+        foreach (var h in request.Headers)
+        {
+            if (string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)) { contentType = h.Value; continue; }
+            if (string.Equals(h.Key, "Host", StringComparison.OrdinalIgnoreCase)) continue; // HttpClient sends it from the URI
+            message.Headers.TryAddWithoutValidation(h.Key, h.Value);
+        }
+        if (request.Body is not null)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            if (contentType is not null) message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var timeout = new CancellationTokenSource(RequestTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation, timeout.Token);
+        var watch = Stopwatch.StartNew();
+        var what = request.Subject.Length > 0 ? $"{request.Action} {request.Subject}" : request.Action;
+        context.Log.Debug($"{request.Method} {request.Uri.GetLeftPart(UriPartial.Path)} ({request.Body?.Length ?? 0} bytes)");
+        try
+        {
+            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            var exchange = new HttpExchange((int)response.StatusCode, body, CollectHeaders(response), watch.Elapsed);
+            exchange.RequestId = request.ReadRequestId?.Invoke(exchange);
+            context.Log.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}: HTTP {1}{2} in {3} ms",
+                what, exchange.StatusCode, exchange.RequestId is null ? "" : ", RequestId " + exchange.RequestId,
+                (long)watch.Elapsed.TotalMilliseconds));
+            return exchange;
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            context.Log.Verbose($"{what}: no answer within {RequestTimeout.TotalSeconds:0} s");
+            throw new CloudApiException(new CloudApiError("RequestTimeout", ErrorKind.Timeout,
+                $"{request.Action} got no answer from {request.Uri.Host} within {RequestTimeout.TotalSeconds:0} s."), ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            context.Log.Verbose($"{what}: connection failed after {(long)watch.Elapsed.TotalMilliseconds} ms: {Flatten(ex)}");
+            throw new CloudApiException(new CloudApiError("ConnectionFailed", ErrorKind.Connection,
+                $"{request.Action} could not reach {request.Uri.Host}: {Flatten(ex)}"), ex);
+        }
+        catch (System.IO.IOException ex)
+        {
+            context.Log.Verbose($"{what}: connection broke after {(long)watch.Elapsed.TotalMilliseconds} ms: {ex.Message}");
+            throw new CloudApiException(new CloudApiError("ConnectionFailed", ErrorKind.Connection,
+                $"{request.Action}: the connection to {request.Uri.Host} broke: {ex.Message}"), ex);
+        }
+    }
+
+    private static string Flatten(Exception ex)
+    {
+        var text = ex.Message;
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException) text += " " + inner.Message;
+        return text;
+    }
+
+    private static IReadOnlyDictionary<string, string> CollectHeaders(HttpResponseMessage response)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        void Add(HttpHeaders source)
+        {
+            foreach (var h in source) headers[h.Key] = string.Join(", ", h.Value);
+        }
+        Add(response.Headers);
+        if (response.Content is not null) Add(response.Content.Headers);
+        return headers;
+    }
+
+    private static HttpMessageHandler CreateHandler()
+    {
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        };
+        // Windows PowerShell 5.1 runs on .NET Framework, whose defaults may not offer TLS 1.2. Ask for
+        // TLS 1.2/1.3 on this handler only, leaving the process-wide settings alone; .NET Core and later
+        // already let the OS pick the best protocol.
+        if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        {
+            const SslProtocols Tls13 = (SslProtocols)12288;
+            try { handler.SslProtocols = SslProtocols.Tls12 | Tls13; }
+            catch (Exception ex) when (ex is NotSupportedException or PlatformNotSupportedException or ArgumentException)
+            {
+                try { handler.SslProtocols = SslProtocols.Tls12; }
+                catch (Exception ex2) when (ex2 is NotSupportedException or PlatformNotSupportedException)
+                {
+                    // Older Framework builds: the handler has no per-instance setting; add TLS 1.2 to what
+                    // the process already allows (never remove anything).
+                    ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+                }
+            }
+        }
+        return handler;
+    }
+}

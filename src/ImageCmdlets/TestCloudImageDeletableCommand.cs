@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using ImageCmdlets.Pipeline;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Tells whether each image could be deleted, and why not: the provider's DryRun where it has one, plus what the image's description shows.</para>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "CloudImageDeletable", DefaultParameterSetName = ByIdSet)]
+[OutputType(typeof(CloudImageDeletability))]
+public sealed class TestCloudImageDeletableCommand : ImageInputCmdletBase
+{
+    private TestImagesCommand? _core;
+
+    /// <summary>Judge as if -DeleteSnapshot were given to Remove-CloudImage.</summary>
+    [Parameter]
+    public SwitchParameter DeleteSnapshot { get; set; }
+
+    /// <summary>Judge as if -EvenIfInUse were given to Remove-CloudImage.</summary>
+    [Parameter]
+    public SwitchParameter EvenIfInUse { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _core = new TestImagesCommand(this, ConnectionOptions,
+            new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent });
+        Invoke(_core, _core.Begin);
+    }
+
+    protected override void ProcessRecord() => Invoke(_core!, () => ForEachInput(_core!.Process));
+
+    protected override void EndProcessing() => Invoke(_core!, _core!.Complete);
+}
