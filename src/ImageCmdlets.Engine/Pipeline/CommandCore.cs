@@ -48,7 +48,7 @@ public abstract class CommandCore
     /// <summary>Connects (or reuses a session), writing the verbose lines the connection produced.</summary>
     protected IImageProvider Connect(string? providerName, string? region, CloudImage? piped = null)
     {
-        var provider = ProviderRegistry.Find(providerName);
+        var provider = Connections.FindProvider(providerName);
         try
         {
             return Connections.For(provider, region, piped);

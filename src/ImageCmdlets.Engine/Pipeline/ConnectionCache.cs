@@ -14,6 +14,8 @@ public sealed class ConnectionOptions
     public string? ProfileName { get; init; }
     public IEnvironmentReader Environment { get; init; } = ProcessEnvironment.Instance;
     public HttpTransport Transport { get; init; } = HttpTransport.Shared;
+    /// <summary>How -Provider names are looked up (the registry; tests substitute their own providers).</summary>
+    public Func<string?, ProviderDefinition> FindProvider { get; init; } = ProviderRegistry.Find;
 
     /// <summary>True when the user named credentials or an endpoint, which then win over a piped image's own connection.</summary>
     public bool OverridesConnection => Endpoint is not null || Credential is not null || ProfileName is not null;
@@ -37,6 +39,8 @@ public sealed class ConnectionCache
     }
 
     /// <summary>Validates what can be checked without any call (the endpoint), so bad input fails first.</summary>
+    public ProviderDefinition FindProvider(string? name) => _options.FindProvider(name);
+
     public void Validate()
     {
         if (_options.Endpoint is { } endpoint) _endpoint = EndpointPolicy.Parse(endpoint);
@@ -45,7 +49,7 @@ public sealed class ConnectionCache
     public IImageProvider For(ProviderDefinition provider, string? region, CloudImage? pipedImage = null)
     {
         if (pipedImage?.Connection is { } own && !_options.OverridesConnection
-            && ReferenceEquals(own.Definition, provider)
+            && string.Equals(own.Definition.Name, provider.Name, StringComparison.OrdinalIgnoreCase)
             && (string.IsNullOrEmpty(region) || string.Equals(region, own.Region, StringComparison.OrdinalIgnoreCase)))
             return own;
 

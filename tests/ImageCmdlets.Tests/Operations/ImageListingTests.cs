@@ -1,0 +1,79 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using ImageCmdlets.Operations;
+using ImageCmdlets.Providers;
+using ImageCmdlets.Tests.Support;
+
+namespace ImageCmdlets.Tests.Operations;
+
+public class ImageListingTests
+{
+    [Fact]
+    public async Task Lists_every_page_and_streams_images_with_their_connection()
+    {
+        var provider = new FakeProvider();
+        provider.AddMany(23);
+        var sink = new CollectingSink();
+        await ImageListing.RunAsync(provider, new ImageQuery(), Array.Empty<string>(), sink, RemovalRunTests.Fast);
+
+        Assert.Equal(23, sink.Images.Count);
+        Assert.Equal(23, sink.Images.Select(i => i.ImageId).Distinct().Count());
+        Assert.Equal(4, provider.Calls.Count(c => c.Action == "List")); // page size 7
+        Assert.All(sink.Images, i => Assert.Same(provider, i.Connection));
+        Assert.True(sink.ProgressUpdates.Last().Completed);
+    }
+
+    [Fact]
+    public async Task Filters_apply_client_side_whatever_the_provider_did()
+    {
+        var provider = new FakeProvider();
+        provider.Add("img-a1", "ci-build-1").CreatedAt = DateTimeOffset.UtcNow.AddDays(-40);
+        provider.Add("img-a2", "CI-BUILD-2").CreatedAt = DateTimeOffset.UtcNow.AddDays(-2);
+        provider.Add("img-a3", "web-1").CreatedAt = DateTimeOffset.UtcNow.AddDays(-40);
+        var old = provider.Add("img-a4", "ci-build-old");
+        old.CreatedAt = DateTimeOffset.UtcNow.AddDays(-50);
+        old.State = "creating";
+
+        var sink = new CollectingSink();
+        await ImageListing.RunAsync(provider, new ImageQuery
+        {
+            NamePatterns = new[] { "ci-build-*" },
+            CreatedBefore = DateTimeOffset.UtcNow.AddDays(-30),
+            States = new[] { "AVAILABLE" },
+            Tags = new[] { "env" },
+        }, Array.Empty<string>(), sink, RemovalRunTests.Fast);
+
+        Assert.Equal(new[] { "img-a1" }, sink.Images.Select(i => i.ImageId));
+    }
+
+    [Fact]
+    public async Task Named_ids_are_looked_up_and_each_missing_or_malformed_one_is_an_error()
+    {
+        var provider = new FakeProvider();
+        provider.AddMany(3);
+        var sink = new CollectingSink();
+        await ImageListing.RunAsync(provider, new ImageQuery(), new[] { "img-0001", "img-nope", "IMG 1", "img-0001" }, sink, RemovalRunTests.Fast);
+
+        Assert.Equal(new[] { "img-0001" }, sink.Images.Select(i => i.ImageId));
+        Assert.Equal(ErrorKind.NotFound, sink.ErrorFor("img-nope").Error.Kind);
+        Assert.Equal("MalformedImageId", sink.ErrorFor("IMG 1").Error.Code);
+        Assert.DoesNotContain(provider.Calls, c => c.Action == "List");
+    }
+
+    [Fact]
+    public async Task A_list_failure_is_retried_then_surfaces()
+    {
+        var provider = new FakeProvider();
+        provider.AddMany(3);
+        provider.FailNextCall(new CloudApiError("Throttling", ErrorKind.Throttled, "slow"));
+        var sink = new CollectingSink();
+        await ImageListing.RunAsync(provider, new ImageQuery(), Array.Empty<string>(), sink, RemovalRunTests.Fast);
+        Assert.Equal(3, sink.Images.Count);
+
+        for (var i = 0; i < 10; i++) provider.FailNextCall(new CloudApiError("AuthFailure", ErrorKind.Authentication, "no"));
+        var ex = await Assert.ThrowsAsync<CloudApiException>(() =>
+            ImageListing.RunAsync(provider, new ImageQuery(), Array.Empty<string>(), new CollectingSink(), RemovalRunTests.Fast));
+        Assert.Equal("AuthFailure", ex.Error.Code);
+    }
+}

@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets.Tests.Support;
+
+/// <summary>An image in the fake cloud; <see cref="RejectCode"/> makes deletes of it fail with that code.</summary>
+public sealed class FakeImage
+{
+    public FakeImage(string id, string? name = null) { Id = id; Name = name ?? id; }
+    public string Id { get; }
+    public string Name { get; set; }
+    public string State { get; set; } = "available";
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow.AddDays(-1);
+    public string? RejectCode { get; set; }
+    public ErrorKind RejectKind { get; set; } = ErrorKind.InUse;
+}
+
+/// <summary>One call the fake received.</summary>
+public sealed record FakeCall(string Action, string[] Ids, bool DryRun, TimeSpan StartedAt);
+
+/// <summary>
+/// An in-memory provider for operations-layer tests. Its behaviour is set per test: capabilities,
+/// whole-batch or per-image failures, scripted call failures (throttling, resets...), a gate that holds
+/// delete calls (cancellation tests), and a count of real deletions per id (nothing twice).
+/// </summary>
+public sealed class FakeProvider : IImageProvider
+{
+    private readonly ConcurrentDictionary<string, FakeImage> _images = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<FakeCall> _calls = new();
+    private readonly ConcurrentQueue<Func<string[], CloudApiError?>> _scripted = new();
+    private readonly ConcurrentDictionary<string, int> _deletions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public FakeProvider(ProviderCapabilities? capabilities = null, string name = "Fake")
+    {
+        Definition = new ProviderDefinition(name, capabilities ?? new ProviderCapabilities
+        {
+            MaxIdsPerDelete = 10,
+            MaxIdsPerDescribe = 20,
+            MaxPageSize = 7,
+            HasNativeDryRun = true,
+            MaxConcurrentCalls = 3,
+            ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-[0-9a-z]+$"),
+            ImageIdExample = "img-0001",
+            SupportsDeleteSnapshots = true,
+        }, new[] { "r1" }, _ => this, "Fake credentials help.");
+    }
+
+    public ProviderDefinition Definition { get; }
+    public ProviderCapabilities Capabilities => Definition.Capabilities;
+    public string Region => "r1";
+    public string Account => "acct";
+
+    /// <summary>A multi-id delete fails as a whole when any id in it is bad (Tencent); else per image.</summary>
+    public bool WholeBatchFailure { get; set; } = true;
+    /// <summary>More ids than this in one delete call → BatchTooLarge.</summary>
+    public int? BatchLimit { get; set; }
+    /// <summary>When set, delete calls wait for it (or cancellation) before answering.</summary>
+    public TaskCompletionSource? DeleteGate { get; set; }
+    /// <summary>Reasons AssessImage gives, per image id.</summary>
+    public Dictionary<string, DeletabilityReason> DescribeReasons { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyList<FakeCall> Calls => _calls.ToArray();
+    public IReadOnlyList<FakeCall> DeleteCalls => _calls.Where(c => c.Action == "Delete").ToArray();
+    public int DeletionsOf(string id) => _deletions.TryGetValue(id, out var n) ? n : 0;
+    public bool Exists(string id) => _images.ContainsKey(id);
+    public int ImageCount => _images.Count;
+
+    public FakeImage Add(string id, string? name = null)
+    {
+        var image = new FakeImage(id, name);
+        _images[id] = image;
+        return image;
+    }
+
+    public void AddMany(int count, string prefix = "img-") 
+    {
+        for (var i = 0; i < count; i++) Add($"{prefix}{i:d4}");
+    }
+
+    /// <summary>The next call (of any action) fails with this error, without doing anything.</summary>
+    public void FailNextCall(CloudApiError error) => _scripted.Enqueue(_ => error);
+
+    /// <summary>The next call is carried out, then its answer is lost (the caller sees a connection error).</summary>
+    public void LoseNextAnswer() => _scripted.Enqueue(_ => null);
+
+    public Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
+    {
+        Record("List", Array.Empty<string>(), false);
+        ThrowIfScripted(Array.Empty<string>(), out _);
+        var offset = pageToken is null ? 0 : int.Parse(pageToken);
+        var size = Math.Min(query.PageSize ?? Capabilities.MaxPageSize, Capabilities.MaxPageSize);
+        var all = _images.Values.OrderBy(i => i.Id, StringComparer.Ordinal).ToArray();
+        var page = all.Skip(offset).Take(size).Select(ToCloudImage).ToArray();
+        var next = offset + size < all.Length ? (offset + size).ToString() : null;
+        return Task.FromResult(new ImagePage(page, next, "req-list", all.Length));
+    }
+
+    public Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
+    {
+        Assert.InRange(imageIds.Count, 1, Capabilities.MaxIdsPerDescribe);
+        Record("Describe", imageIds.ToArray(), false);
+        ThrowIfScripted(imageIds.ToArray(), out _);
+        IReadOnlyList<CloudImage> found = imageIds.Where(_images.ContainsKey).Select(id => ToCloudImage(_images[id])).ToArray();
+        return Task.FromResult(found);
+    }
+
+    public async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
+    {
+        Assert.InRange(imageIds.Count, 1, Capabilities.MaxIdsPerDelete);
+        var ids = imageIds.ToArray();
+        Record("Delete", ids, options.DryRun);
+        if (DeleteGate is { } gate) await gate.Task.WaitAsync(context.Cancellation);
+        ThrowIfScripted(ids, out var loseAnswer);
+        if (BatchLimit is int limit && ids.Length > limit)
+            throw new CloudApiException(new CloudApiError("LimitExceeded", ErrorKind.BatchTooLarge, $"at most {limit} ids"));
+
+        var problems = ids.Select(id => (id, error: ProblemOf(id))).Where(p => p.error is not null).ToArray();
+        if (WholeBatchFailure && problems.Length > 0)
+            throw new CloudApiException(problems[0].error!);
+
+        var results = new List<ImageDeleteResult>();
+        foreach (var id in ids)
+        {
+            var problem = ProblemOf(id);
+            if (problem is not null) { results.Add(ImageDeleteResult.Failure(id, problem)); continue; }
+            if (!options.DryRun && _images.TryRemove(id, out _)) _deletions.AddOrUpdate(id, 1, (_, n) => n + 1);
+            results.Add(ImageDeleteResult.Success(id, "req-" + id));
+        }
+        if (loseAnswer)
+            throw new CloudApiException(new CloudApiError("ConnectionFailed", ErrorKind.Connection, "connection reset after processing"));
+        return results;
+    }
+
+    public IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) =>
+        DescribeReasons.TryGetValue(image.ImageId, out var reason) ? new[] { reason } : Array.Empty<DeletabilityReason>();
+
+    private CloudApiError? ProblemOf(string id)
+    {
+        if (!_images.TryGetValue(id, out var image))
+            return Capabilities.DeleteIgnoresMissingIds ? null : new CloudApiError("NotFound", ErrorKind.NotFound, $"{id} not found");
+        return image.RejectCode is { } code ? new CloudApiError(code, image.RejectKind, $"{id} rejected: {code}") : null;
+    }
+
+    private void ThrowIfScripted(string[] ids, out bool loseAnswer)
+    {
+        loseAnswer = false;
+        if (!_scripted.TryDequeue(out var script)) return;
+        var error = script(ids);
+        if (error is null) { loseAnswer = true; return; }
+        throw new CloudApiException(error);
+    }
+
+    private void Record(string action, string[] ids, bool dryRun) => _calls.Enqueue(new FakeCall(action, ids, dryRun, _clock.Elapsed));
+
+    private CloudImage ToCloudImage(FakeImage i) => new()
+    {
+        Provider = Definition.Name, Region = Region, ImageId = i.Id, Name = i.Name, State = i.State, CreatedAt = i.CreatedAt,
+        Tags = new[] { "env=test" }, RequestId = "req-describe",
+    };
+}
