@@ -59,6 +59,17 @@ public abstract class CommandCore
         }
     }
 
+    /// <summary>
+    /// Answers an empty or malformed id with its error before anything connects, so bad input never
+    /// costs a call (not even a token request). True when the id was rejected.
+    /// </summary>
+    protected bool RejectMalformed(ProviderDefinition provider, string? region, string? imageId)
+    {
+        if (ImageIdCheck.Problem(imageId?.Trim(), provider) is not { } problem) return false;
+        Host.WriteError(new ImageError(provider.Name, region ?? "", imageId ?? "", problem));
+        return true;
+    }
+
     private sealed class QueueLog : IApiLog
     {
         private readonly PipelineQueue _queue;
@@ -78,8 +89,11 @@ public sealed class GetImagesCommand : CommandCore
     {
         foreach (var pattern in query.NamePatterns) _ = new WildcardPattern(pattern); // a bad pattern fails before any call
         Connections.Validate();
+        var definition = Connections.FindProvider(provider);
+        var wellFormed = imageIds.Where(id => !RejectMalformed(definition, region, id)).ToArray();
+        if (imageIds.Count > 0 && wellFormed.Length == 0) return; // nothing left worth a call
         var session = Connect(provider, region);
-        Queue.DrainUntil(ImageListing.RunAsync(session, query, imageIds, Queue, Settings, Cancellation), Host);
+        Queue.DrainUntil(ImageListing.RunAsync(session, query, wellFormed, Queue, Settings, Cancellation), Host);
     }
 }
 
@@ -108,6 +122,20 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
         }
         return run;
     }
+
+    /// <summary>
+    /// Checks an input before connecting: an unknown provider or a switch it cannot honour stops the
+    /// command; an empty or malformed id gets its error at once. True when the input was answered.
+    /// </summary>
+    protected bool AnsweredBeforeConnecting(ImageInput input)
+    {
+        var provider = Connections.FindProvider(input.Image?.Provider ?? input.Provider);
+        RequireSupportedSwitches(provider);
+        return RejectMalformed(provider, input.Image?.Region ?? input.Region, input.Image?.ImageId ?? input.ImageId);
+    }
+
+    /// <summary>Refuses switches the provider cannot honour, before any call.</summary>
+    protected virtual void RequireSupportedSwitches(ProviderDefinition provider) { }
 
     protected IImageProvider SessionFor(ImageInput input) =>
         Connect(input.Image?.Provider ?? input.Provider, input.Image?.Region ?? input.Region, input.Image);
@@ -153,13 +181,15 @@ public sealed class TestImagesCommand : ImageRunCommand<DeletabilityRun>
 
     protected override string Activity => "Checking images";
 
+    protected override void RequireSupportedSwitches(ProviderDefinition provider) => RemoveImagesCommand.RequireSupported(provider, _options);
+
     protected override DeletabilityRun CreateRun(IImageProvider session, bool dryRun) =>
         new(session, _options, Queue, Settings, Cancellation);
 
     public void Process(ImageInput input)
     {
+        if (AnsweredBeforeConnecting(input)) return;
         var session = SessionFor(input);
-        RemoveImagesCommand.RequireSupported(session.Definition, _options);
         RunFor(session, dryRun: true).Add(input.Image?.ImageId ?? input.ImageId, input.Image);
         WriteAvailable();
     }
@@ -186,6 +216,8 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
 
     protected override string Activity => _confirmation.WhatIf ? "Checking images (WhatIf)" : "Removing images";
 
+    protected override void RequireSupportedSwitches(ProviderDefinition provider) => RequireSupported(provider, _options);
+
     protected override RemovalRun CreateRun(IImageProvider session, bool dryRun) =>
         new(session, dryRun ? _options.AsDryRun() : _options, Queue, Settings, Cancellation);
 
@@ -202,8 +234,8 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
 
     public void Process(ImageInput input)
     {
+        if (AnsweredBeforeConnecting(input)) return;
         var session = SessionFor(input);
-        RequireSupported(session.Definition, _options);
         var imageId = input.Image?.ImageId ?? input.ImageId;
         var name = input.Image?.Name;
         var target = $"{imageId}{(string.IsNullOrEmpty(name) ? "" : $" ({name})")} in {session.Definition.Name} region {session.Region}";

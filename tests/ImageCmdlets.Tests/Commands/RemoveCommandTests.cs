@@ -171,3 +171,53 @@ public class RemoveCommandTests
         core.Begin();
     }
 }
+
+/// <summary>Bad input is answered before anything connects (a connect may itself be a call, e.g. Keystone).</summary>
+public class BadInputBeforeConnectTests
+{
+    private sealed class CountingDefinition
+    {
+        public int Connects;
+        public ProviderDefinition Definition { get; }
+
+        public CountingDefinition(FakeProvider cloud) =>
+            Definition = new ProviderDefinition("Fake", cloud.Capabilities, new[] { "r1" }, _ => { Connects++; return cloud; }, "help");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("IMG_bad")]
+    [InlineData("img-1,img-2")]
+    public void Malformed_ids_get_their_error_without_connecting(string id)
+    {
+        var cloud = new FakeProvider();
+        var counting = new CountingDefinition(cloud);
+        var host = new RecordingHost();
+        var options = new ConnectionOptions { FindProvider = _ => counting.Definition };
+
+        var remove = new RemoveImagesCommand(host, options, DeleteOptions.Default, new ConfirmationSettings { Force = true });
+        remove.Process(new ImageInput { ImageId = id, Provider = "Fake" });
+        remove.Complete();
+        var test = new TestImagesCommand(host, options, DeleteOptions.Default);
+        test.Process(new ImageInput { ImageId = id, Provider = "Fake" });
+        test.Complete();
+        new GetImagesCommand(host, options).Run("Fake", null, new ImageQuery(), new[] { id });
+
+        Assert.Equal(0, counting.Connects);
+        Assert.Empty(cloud.Calls);
+        Assert.Equal(3, host.Errors.Count);
+        Assert.All(host.Errors, e => Assert.Contains(e.Error.Code, new[] { "EmptyImageId", "MalformedImageId" }));
+        Assert.All(host.Errors, e => Assert.Equal(ErrorKind.InvalidArgument, e.Error.Kind));
+    }
+
+    [Fact]
+    public void A_bad_wildcard_pattern_fails_before_connecting()
+    {
+        var cloud = new FakeProvider();
+        var counting = new CountingDefinition(cloud);
+        var get = new GetImagesCommand(new RecordingHost(), new ConnectionOptions { FindProvider = _ => counting.Definition });
+        Assert.Throws<ArgumentException>(() => get.Run("Fake", null, new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
+        Assert.Equal(0, counting.Connects);
+    }
+}
