@@ -60,7 +60,13 @@ public sealed class RemovalRun : ImageRun
 
     private void Answer(ImageEntry entry, ImageDeleteResult answer)
     {
-        if (answer.Succeeded)
+        if (answer.Succeeded && _options.DryRun && entry.Image is { } image && Provider.AssessImage(image, _options) is { Count: > 0 } reasons)
+        {
+            // A DryRun may check only credentials and parameters (Alibaba documents no more): what the
+            // image's description shows would still stop the real delete, so that is the answer.
+            Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].Kind, reasons[0].Message, answer.RequestId));
+        }
+        else if (answer.Succeeded)
         {
             var status = _options.DryRun ? RemovalStatus.WouldDelete : answer.CompletesLater ? RemovalStatus.Deleting : RemovalStatus.Deleted;
             var message = _options.DryRun ? "Would be deleted: the provider's DryRun passed." : null;

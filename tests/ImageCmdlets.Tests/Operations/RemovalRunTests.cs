@@ -269,3 +269,25 @@ public class RemovalRunTests
         Assert.Equal(2, run.Resolved);
     }
 }
+
+public class DryRunWithDescriptionTests
+{
+    [Fact]
+    public async Task A_passing_DryRun_still_reports_what_the_description_shows()
+    {
+        var provider = new FakeProvider();
+        provider.AddMany(2);
+        provider.DescribeReasons["img-0001"] = new DeletabilityReason("ImageUsingByInstance", "used by 3 instances", DeletabilityCheck.Describe, ErrorKind.InUse);
+        var sink = new CollectingSink();
+        var run = new RemovalRun(provider, DeleteOptions.Default.AsDryRun(), sink, RemovalRunTests.Fast);
+        // Piped images carry their description.
+        run.Add("img-0000", new CloudImage { Provider = "Fake", Region = "r1", ImageId = "img-0000" });
+        run.Add("img-0001", new CloudImage { Provider = "Fake", Region = "r1", ImageId = "img-0001" });
+        await run.CompleteAsync();
+
+        Assert.Equal(RemovalStatus.WouldDelete, sink.RemovalFor("img-0000").Status);
+        Assert.Equal("ImageUsingByInstance", sink.ErrorFor("img-0001").Error.Code);
+        Assert.Equal(ErrorKind.InUse, sink.ErrorFor("img-0001").Error.Kind);
+        Assert.Equal(2, provider.ImageCount);
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+using ImageCmdlets.Transport;
+
+namespace ImageCmdlets.Providers.Alibaba;
+
+/// <summary>
+/// Alibaba error answers: a non-2xx status with {"RequestId","HostId","Code","Message","Recommend"}.
+/// The HTTP status of several codes differs between doc pages (SignatureDoesNotMatch 400/403,
+/// InvalidAccessKeyId.NotFound 400/404), so the kind comes from the code; the status is only a fallback.
+/// </summary>
+internal static class AlibabaErrors
+{
+    /// <summary>A passing DryRun is reported as HTTP 400 with this code.</summary>
+    public const string DryRunPassed = "DryRunOperation";
+
+    public static readonly ErrorCodeMap Codes = new ErrorCodeMap()
+        // DeleteImage (alibaba.md error table)
+        .Add("ImageUsingByInstance", ErrorKind.InUse)
+        .Add("ImageUseShared", ErrorKind.InUse)
+        .Add("OperationDenied.ImageCopying", ErrorKind.InvalidState)
+        .Add("ImageIsImporting", ErrorKind.InvalidState)
+        .Add("ImageIsExporting", ErrorKind.InvalidState)
+        .Add("InvalidImageId.NotFound", ErrorKind.NotFound)
+        .Add("InvalidImageId*", ErrorKind.InvalidArgument)
+        // Common ECS errors
+        .Add("Throttling*", ErrorKind.Throttled)
+        // Rejected before anything ran; a resend (which signs with a new nonce) is the documented remedy.
+        .Add("SignatureNonceUsed", ErrorKind.Throttled)
+        .Add("SignatureDoesNotMatch", ErrorKind.Authentication)
+        .Add("IncompleteSignature", ErrorKind.Authentication)
+        .Add("InvalidAccessKeyId*", ErrorKind.Authentication)
+        .Add("InvalidSecurityToken*", ErrorKind.Authentication)
+        // A clock more than 15 minutes off fails every call of the run, like a bad key.
+        .Add("InvalidTimeStamp*", ErrorKind.Authentication)
+        .Add("Forbidden*", ErrorKind.PermissionDenied) // Forbidden.RAM: no RAM permission (can be per image ARN)
+        .Add("InvalidRegionId*", ErrorKind.InvalidConfiguration)
+        .Add("MissingParameter*", ErrorKind.InvalidArgument)
+        .Add("InvalidParameter*", ErrorKind.InvalidArgument)
+        .Add("InternalError", ErrorKind.ServerError)
+        .Add("UnknownError", ErrorKind.ServerError)
+        .Add("ServiceUnavailable", ErrorKind.ServerError);
+
+    /// <summary>The error an answer carries, or null for a readable success.</summary>
+    public static CloudApiError? ErrorOf(HttpExchange exchange, string action)
+    {
+        var json = exchange.Json;
+        if (exchange.IsSuccess)
+            return json?.Kind == Json.JsonKind.Object ? null
+                : new CloudApiError("InvalidResponse", ErrorKind.InvalidResponse,
+                    $"{action} answered HTTP {exchange.StatusCode} with a body that is not a JSON object; whether it took effect is unknown.", exchange.RequestId, exchange.StatusCode);
+
+        var code = json?.GetString("Code");
+        if (string.IsNullOrEmpty(code))
+        {
+            // A gateway or load balancer answered, not ECS: 5xx is a server problem worth retrying; anything else is unreadable.
+            return exchange.StatusCode >= 500
+                ? new CloudApiError("ServerError", ErrorKind.ServerError,
+                    $"{action} failed with HTTP {exchange.StatusCode} and no error body.", exchange.RequestId, exchange.StatusCode)
+                : new CloudApiError("InvalidResponse", ErrorKind.InvalidResponse,
+                    $"{action} failed with HTTP {exchange.StatusCode} and a body that is not an Alibaba error.", exchange.RequestId, exchange.StatusCode);
+        }
+
+        var kind = Codes.KindOf(code);
+        if (kind == ErrorKind.Unknown) kind = ErrorCodeMap.KindOfStatus(exchange.StatusCode);
+        var message = json!.GetString("Message") ?? "";
+        return new CloudApiError(code!, kind, message, exchange.RequestId ?? json.GetString("RequestId"), exchange.StatusCode);
+    }
+
+    /// <summary>
+    /// Failures that concern the call rather than the one image in it: the operations layer retries,
+    /// stops the run, or reports them for every id. Everything else answers for the image.
+    /// </summary>
+    public static bool IsCallLevel(ErrorKind kind) => kind is ErrorKind.Throttled or ErrorKind.Authentication
+        or ErrorKind.InvalidConfiguration or ErrorKind.ServerError or ErrorKind.InvalidResponse
+        or ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.Cancelled;
+}

@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading.Tasks;
+using ImageCmdlets.Credentials;
+using ImageCmdlets.Providers;
+using ImageCmdlets.Providers.Alibaba;
+using Xunit;
+
+namespace ImageCmdlets.Tests.Alibaba;
+
+/// <summary>
+/// Credential and region resolution: -Credential, -ProfileName, ALIBABA_CLOUD_* variables, the aliyun
+/// CLI's ~/.aliyun/config.json and the SDK's ~/.alibabacloud/credentials, each in its place in the order,
+/// in a made-up home folder.
+/// </summary>
+public sealed class AlibabaCredentialTests : IDisposable
+{
+    private const string CliSecret = "cliSecretValue-7f3a";
+    private const string IniSecret = "iniSecretValue-91bc";
+    private const string EnvSecret = "envSecretValue-55de";
+
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "imagecmdlets-alibaba-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string> _variables = new();
+
+    public AlibabaCredentialTests() => Directory.CreateDirectory(_home);
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private const string CliConfig = """
+        {
+          "current": "work",
+          "profiles": [
+            { "name": "default", "mode": "AK", "access_key_id": "LTAIdefault", "access_key_secret": "defaultSecret-0000", "region_id": "cn-beijing" },
+            { "name": "work", "mode": "AK", "access_key_id": "LTAIwork", "access_key_secret": "cliSecretValue-7f3a", "region_id": "cn-shanghai" },
+            { "name": "temp", "mode": "StsToken", "access_key_id": "STS.temp", "access_key_secret": "stsSecret-1111", "sts_token": "stsTokenValue-2222", "region_id": "cn-shenzhen" },
+            { "name": "role", "mode": "RamRoleArn", "access_key_id": "LTAIrole", "access_key_secret": "roleSecret-3333", "ram_role_arn": "acs:ram::1:role/x", "region_id": "eu-central-1" }
+          ],
+          "meta_path": ""
+        }
+        """;
+
+    private const string IniFile = """
+        [default]
+        type = access_key
+        access_key_id = LTAIini
+        access_key_secret = iniSecretValue-91bc
+
+        [project]
+        type = access_key
+        access_key_id = LTAIproject
+        access_key_secret = projectSecret-4444
+        region_id = ap-southeast-1
+
+        [ecs]
+        type = ecs_ram_role
+        role_name = EcsRole
+        """;
+
+    private void WriteCliConfig(string text = CliConfig)
+    {
+        Directory.CreateDirectory(Path.Combine(_home, ".aliyun"));
+        File.WriteAllText(Path.Combine(_home, ".aliyun", "config.json"), text);
+    }
+
+    private void WriteIni(string fileName = "credentials")
+    {
+        Directory.CreateDirectory(Path.Combine(_home, ".alibabacloud"));
+        File.WriteAllText(Path.Combine(_home, ".alibabacloud", fileName), IniFile);
+    }
+
+    private void SetEnvironmentKey()
+    {
+        _variables["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "LTAIenv";
+        _variables["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = EnvSecret;
+    }
+
+    private AlibabaSettings Resolve(string? region = "cn-hangzhou", string? profile = null, AccessKeyCredential? credential = null) =>
+        AlibabaCredentials.Resolve(new ConnectionRequest
+        {
+            Region = region,
+            ProfileName = profile,
+            Credential = credential,
+            Environment = new FixedEnvironment(_variables, _home),
+        });
+
+    private ImageCmdletsConfigurationException Fails(string? region = "cn-hangzhou", string? profile = null) =>
+        Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(region, profile));
+
+    [Fact]
+    public void TheCredentialParameterWinsOverEverything()
+    {
+        WriteCliConfig();
+        WriteIni();
+        SetEnvironmentKey();
+
+        var settings = Resolve(credential: new AccessKeyCredential("LTAIparam", new Secret("paramSecret")));
+
+        Assert.Equal("LTAIparam", settings.Credential.Id);
+        Assert.Equal("paramSecret", settings.Credential.SecretKey.Reveal());
+    }
+
+    [Fact]
+    public void EnvironmentVariablesComeBeforeTheFiles()
+    {
+        WriteCliConfig();
+        WriteIni();
+        SetEnvironmentKey();
+        _variables["ALIBABA_CLOUD_SECURITY_TOKEN"] = "envToken";
+
+        var settings = Resolve();
+
+        Assert.Equal("LTAIenv", settings.Credential.Id);
+        Assert.Equal(EnvSecret, settings.Credential.SecretKey.Reveal());
+        Assert.Equal("envToken", settings.Credential.SessionToken!.Reveal());
+    }
+
+    [Fact]
+    public void HalfAnEnvironmentKeyIsAnError()
+    {
+        _variables["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "LTAIenv";
+        Assert.Equal("IncompleteCredential", Fails().ErrorId);
+    }
+
+    [Fact]
+    public void TheCliConfigsCurrentProfileComesBeforeTheIniFile()
+    {
+        WriteCliConfig();
+        WriteIni();
+
+        var settings = Resolve(region: null);
+
+        Assert.Equal("LTAIwork", settings.Credential.Id);
+        Assert.Equal(CliSecret, settings.Credential.SecretKey.Reveal());
+        Assert.Null(settings.Credential.SessionToken);
+        Assert.Equal("cn-shanghai", settings.Region);
+    }
+
+    [Fact]
+    public void ANamedProfileOutranksTheEnvironment()
+    {
+        WriteCliConfig();
+        SetEnvironmentKey();
+
+        var settings = Resolve(region: null, profile: "temp");
+
+        Assert.Equal("STS.temp", settings.Credential.Id);
+        Assert.Equal("stsTokenValue-2222", settings.Credential.SessionToken!.Reveal());
+        Assert.Equal("cn-shenzhen", settings.Region);
+    }
+
+    [Fact]
+    public void ANamedProfileIsAlsoLookedUpInTheIniFile()
+    {
+        WriteCliConfig();
+        WriteIni();
+
+        var settings = Resolve(region: null, profile: "project");
+
+        Assert.Equal("LTAIproject", settings.Credential.Id);
+        Assert.Equal("ap-southeast-1", settings.Region);
+    }
+
+    [Fact]
+    public void AMissingNamedProfileIsAnErrorNeverAFallback()
+    {
+        WriteCliConfig();
+        WriteIni();
+        SetEnvironmentKey();
+
+        var ex = Fails(profile: "nosuch");
+
+        Assert.Equal("ProfileNotFound", ex.ErrorId);
+        Assert.Contains("nosuch", ex.Message);
+    }
+
+    [Fact]
+    public void TheSdkProfileVariableNamesAProfileThatMustExist()
+    {
+        WriteIni();
+        _variables["ALIBABA_CLOUD_PROFILE"] = "project";
+        Assert.Equal("LTAIproject", Resolve().Credential.Id);
+
+        _variables["ALIBABA_CLOUD_PROFILE"] = "nosuch";
+        Assert.Equal("ProfileNotFound", Fails().ErrorId);
+    }
+
+    [Fact]
+    public void TheIniFilesDefaultSectionIsTheLastSource()
+    {
+        WriteIni();
+
+        var settings = Resolve();
+
+        Assert.Equal("LTAIini", settings.Credential.Id);
+        Assert.Equal(IniSecret, settings.Credential.SecretKey.Reveal());
+    }
+
+    [Fact]
+    public void TheIniFileIsAlsoFoundWithAnIniExtensionOrWhereTheVariableSays()
+    {
+        WriteIni("credentials.ini");
+        Assert.Equal("LTAIini", Resolve().Credential.Id);
+
+        var elsewhere = Path.Combine(_home, "elsewhere.ini");
+        File.WriteAllText(elsewhere, "[default]\naccess_key_id = LTAIelsewhere\naccess_key_secret = x\n");
+        _variables["ALIBABA_CLOUD_CREDENTIALS_FILE"] = elsewhere;
+        Assert.Equal("LTAIelsewhere", Resolve().Credential.Id);
+    }
+
+    [Theory]
+    [InlineData("role", "RamRoleArn")]
+    [InlineData("ecs", "ecs_ram_role")]
+    public void UnsupportedModesSaySo(string profile, string mode)
+    {
+        WriteCliConfig();
+        WriteIni();
+
+        var ex = Fails(profile: profile);
+
+        Assert.Equal("UnsupportedProfileMode", ex.ErrorId);
+        Assert.Contains(mode, ex.Message);
+        Assert.DoesNotContain("roleSecret-3333", ex.Message);
+    }
+
+    [Fact]
+    public void AnUnsupportedCurrentProfileStillGivesItsRegionWhenTheKeyComesFromElsewhere()
+    {
+        WriteCliConfig(CliConfig.Replace("\"current\": \"work\"", "\"current\": \"role\""));
+        SetEnvironmentKey();
+
+        var settings = Resolve(region: null);
+
+        Assert.Equal("LTAIenv", settings.Credential.Id);
+        Assert.Equal("eu-central-1", settings.Region);
+    }
+
+    [Fact]
+    public void RegionComesFromTheParameterThenTheVariableThenTheProfile()
+    {
+        WriteCliConfig();
+        _variables["ALIBABA_CLOUD_REGION_ID"] = "cn-qingdao";
+
+        Assert.Equal("cn-hangzhou", Resolve(region: "cn-hangzhou").Region);
+        Assert.Equal("cn-qingdao", Resolve(region: null).Region);
+        _variables.Remove("ALIBABA_CLOUD_REGION_ID");
+        Assert.Equal("cn-shanghai", Resolve(region: null).Region);
+    }
+
+    [Fact]
+    public void NoRegionAnywhereIsAnError()
+    {
+        SetEnvironmentKey();
+        var ex = Fails(region: null);
+        Assert.Equal("MissingRegion", ex.ErrorId);
+        Assert.Contains("ALIBABA_CLOUD_REGION_ID", ex.Message);
+    }
+
+    [Fact]
+    public void NoCredentialAnywhereIsAnErrorThatSaysWhereToPutOne()
+    {
+        var ex = Fails();
+        Assert.Equal("MissingCredential", ex.ErrorId);
+        Assert.Equal(ErrorKind.Authentication, ex.Kind);
+        Assert.Contains("ALIBABA_CLOUD_ACCESS_KEY_ID", ex.Message);
+        Assert.Contains(".aliyun/config.json", ex.Message);
+    }
+
+    [Fact]
+    public void AProfileWithoutItsSecretIsAnError()
+    {
+        WriteCliConfig("""{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAIonly","access_key_secret":""}]}""");
+        Assert.Equal("IncompleteCredential", Fails().ErrorId);
+    }
+
+    [Fact]
+    public void ABrokenCliConfigIsReportedWithoutQuotingIt()
+    {
+        WriteCliConfig("{\"current\":\"default\",\"profiles\":[{\"access_key_secret\":\"" + CliSecret + "\" oops");
+
+        var ex = Fails();
+
+        Assert.Equal("InvalidCredentialFile", ex.ErrorId);
+        Assert.DoesNotContain(CliSecret, ex.Message);
+        Assert.DoesNotContain(CliSecret, ex.ToString());
+    }
+
+    [Fact]
+    public void NoSecretAppearsInAnyErrorOrDescription()
+    {
+        WriteCliConfig();
+        WriteIni();
+        SetEnvironmentKey();
+        var texts = new List<string>();
+        foreach (var (region, profile) in new[] { ("cn-hangzhou", "nosuch"), ("cn-hangzhou", "role"), ("cn-hangzhou", "ecs") })
+            texts.Add(Fails(region, profile).ToString());
+        foreach (var profile in new[] { "work", "temp", "project" })
+        {
+            var settings = Resolve(profile: profile);
+            texts.Add(settings.Credential.ToString());
+            texts.Add(settings.Credential.SecretKey.ToString());
+            texts.Add(settings.Credential.SessionToken?.ToString() ?? "");
+        }
+
+        foreach (var secret in new[] { CliSecret, IniSecret, EnvSecret, "stsSecret-1111", "stsTokenValue-2222", "roleSecret-3333", "projectSecret-4444" })
+            Assert.All(texts, t => Assert.DoesNotContain(secret, t));
+    }
+
+    [Fact]
+    public async Task ConnectUsesTheResolvedKeyAgainstTheEmulator()
+    {
+        await using var bed = await AlibabaTestBed.StartAsync();
+        bed.Emulator.AddAccessKey("LTAIwork", CliSecret);
+        WriteCliConfig();
+
+        var provider = AlibabaProvider.Definition.Connect(new ConnectionRequest
+        {
+            Endpoint = bed.Emulator.BaseUri,
+            Environment = new FixedEnvironment(_variables, _home),
+            Transport = bed.Transport,
+        });
+        var page = await provider.ListImagesAsync(new ImageQuery(), null, AlibabaTestBed.Call());
+
+        Assert.Equal("LTAIwork", provider.Account);
+        Assert.Equal("cn-shanghai", provider.Region);
+        Assert.Equal(0, page.TotalCount);
+    }
+
+    [Theory]
+    [InlineData("cn-hangzhou.evil.com/x")]
+    [InlineData("CN HANGZHOU")]
+    public void ARegionThatIsNotARegionIdIsRefusedBeforeAnyCall(string region)
+    {
+        SetEnvironmentKey();
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => AlibabaProvider.Definition.Connect(new ConnectionRequest
+        {
+            Region = region,
+            Environment = new FixedEnvironment(_variables, _home),
+        }));
+        Assert.Equal("InvalidRegion", ex.ErrorId);
+    }
+}
