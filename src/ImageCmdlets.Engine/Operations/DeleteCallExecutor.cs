@@ -55,7 +55,13 @@ internal sealed class DeleteCallExecutor
             try
             {
                 if (_pacer is not null) await _pacer.WaitTurnAsync(_run.Cancellation).ConfigureAwait(false);
-                foreach (var e in batch) Interlocked.Increment(ref e.Attempts);
+                // A queued batch may get its turn just after Ctrl+C: it must not start then.
+                _run.Cancellation.ThrowIfCancellationRequested();
+                foreach (var e in batch)
+                {
+                    Interlocked.Increment(ref e.Attempts);
+                    e.InFlight = true;
+                }
                 answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
             }
             catch (CloudApiException ex)
@@ -70,6 +76,8 @@ internal sealed class DeleteCallExecutor
             finally
             {
                 _slots.Release();
+                // Still marked when cancellation interrupted the call: its effect is then unknown.
+                if (!_run.Cancellation.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;
             }
 
             if (failure is null)
@@ -104,6 +112,14 @@ internal sealed class DeleteCallExecutor
                 return;
             }
 
+            if (batch.Count > 1 && failure.Kind == ErrorKind.NotFound)
+            {
+                // Some image in the call does not exist (any more: an earlier call whose answer was lost
+                // may have deleted it). One describe says which, instead of splitting the call ~2n times.
+                await AnswerMissingThenRetryAsync(batch).ConfigureAwait(false);
+                return;
+            }
+
             if (batch.Count > 1 && !failure.IsRetryable)
             {
                 // The call failed as a whole because of some image(s) in it: split it to find which, so
@@ -117,6 +133,25 @@ internal sealed class DeleteCallExecutor
             AnswerAll(batch, failure);
             return;
         }
+    }
+
+    private async Task AnswerMissingThenRetryAsync(List<ImageEntry> batch)
+    {
+        var found = await _run.DescribeAsync(batch.Select(e => e.ImageId).ToArray()).ConfigureAwait(false);
+        var existing = new List<ImageEntry>();
+        foreach (var entry in batch)
+        {
+            if (found.ContainsKey(entry.ImageId)) existing.Add(entry);
+            else _onAnswer(entry, ImageDeleteResult.Failure(entry.ImageId, _run.NotFound(entry.ImageId)));
+        }
+        if (existing.Count == batch.Count)
+        {
+            // The describe sees them all, yet the call said not found: let bisection find the culprit.
+            var half = batch.Count / 2;
+            await Task.WhenAll(RunBatchAsync(batch.GetRange(0, half)), RunBatchAsync(batch.GetRange(half, batch.Count - half))).ConfigureAwait(false);
+            return;
+        }
+        if (existing.Count > 0) await RunBatchAsync(existing).ConfigureAwait(false);
     }
 
     private void Deliver(List<ImageEntry> batch, IReadOnlyList<ImageDeleteResult> answers)

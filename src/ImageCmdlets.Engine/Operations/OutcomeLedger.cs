@@ -23,6 +23,8 @@ internal sealed class ImageEntry
     public CloudImage? Image { get; set; }
     /// <summary>Delete calls that carried this image.</summary>
     public int Attempts;
+    /// <summary>A delete call carrying the image is under way (left set when cancellation interrupted it).</summary>
+    public volatile bool InFlight;
     /// <summary>A call carrying the image failed in a way that may still have deleted it (timeout, reset, 5xx).</summary>
     public volatile bool MayAlreadyBeDeleted;
     /// <summary>Writes this entry's outcome again (a repeated id in Test-CloudImageDeletable gets the same verdict).</summary>

@@ -87,7 +87,7 @@ public sealed class RemovalRun : ImageRun
             $"Given twice: handled once, for input #{first.Sequence}.")));
 
     private protected override string CancelledMessage(ImageEntry entry) =>
-        entry.Attempts > 0
+        entry.InFlight || entry.MayAlreadyBeDeleted
             ? $"Cancelled while a delete call for image {entry.ImageId} was under way: it may or may not have been deleted; list it to check."
             : $"Image {entry.ImageId} was not deleted: the run was cancelled before its turn.";
 

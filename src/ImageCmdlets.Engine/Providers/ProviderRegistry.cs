@@ -10,6 +10,8 @@ public static class ProviderRegistry
     public static IReadOnlyList<ProviderDefinition> All { get; } = new ProviderDefinition[]
     {
         OpenStack.OpenStackProvider.Definition,
+        Alibaba.AlibabaProvider.Definition,
+        Tencent.TencentProvider.Definition,
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);

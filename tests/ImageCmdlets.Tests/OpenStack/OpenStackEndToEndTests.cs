@@ -244,8 +244,13 @@ public class OpenStackEndToEndTests : IAsyncLifetime
         Assert.All(sink.OutcomeCountsById().Values, n => Assert.Equal(1, n));
         var deleted = sink.Removals.Where(r => r.Status == RemovalStatus.Deleted).Select(r => r.ImageId).ToArray();
         var notStarted = sink.Errors.Where(e => e.Error.Kind == ErrorKind.Cancelled && e.Error.Message.Contains("before its turn")).Select(e => e.ImageId).ToArray();
-        Assert.InRange(deleted.Length, 5, 39);
-        Assert.NotEmpty(notStarted);
+        var detail = $"deleted {deleted.Length}, not started {notStarted.Length}, other {string.Join(" | ", sink.Errors.Where(e => !notStarted.Contains(e.ImageId)).Select(e => e.Error.Code + ": " + e.Error.Message).Distinct())}";
+        Assert.True(deleted.Length is >= 5 and <= 39, detail);
+        Assert.True(notStarted.Length > 0, detail);
+        // Only calls actually under way (at most MaxConcurrentCalls = 2) may have an unknown effect.
+        var inFlight = sink.Errors.Count(e => e.Error.Kind == ErrorKind.Cancelled && e.Error.Message.Contains("may or may not"));
+        Assert.True(inFlight <= 2, detail);
+        Assert.Equal(40, deleted.Length + notStarted.Length + inFlight);
         foreach (var id in deleted) Assert.False(await _admin.ExistsAsync(id), $"{id} reported deleted but exists");
         foreach (var id in notStarted) Assert.True(await _admin.ExistsAsync(id), $"{id} reported not started but is gone");
     }

@@ -291,3 +291,41 @@ public class DryRunWithDescriptionTests
         Assert.Equal(2, provider.ImageCount);
     }
 }
+
+public class WholeBatchNotFoundTests
+{
+    [Fact]
+    public async Task A_missing_id_in_a_batch_costs_one_describe_not_a_bisection()
+    {
+        var provider = new FakeProvider { WholeBatchFailure = true };
+        provider.AddMany(9);
+        var ids = Enumerable.Range(0, 9).Select(i => $"img-{i:d4}").ToList();
+        ids.Insert(3, "img-missing");
+        var sink = new CollectingSink();
+        var run = new RemovalRun(provider, DeleteOptions.Default, sink, RemovalRunTests.Fast);
+        foreach (var id in ids) run.Add(id);
+        await run.CompleteAsync();
+
+        Assert.Equal(9, sink.Removals.Count(r => r.Status == RemovalStatus.Deleted));
+        Assert.Equal(ErrorKind.NotFound, sink.ErrorFor("img-missing").Error.Kind);
+        Assert.Equal(2, provider.DeleteCalls.Count);                 // the failed call of 10, then the 9
+        Assert.Single(provider.Calls, c => c.Action == "Describe");
+    }
+
+    [Fact]
+    public async Task After_a_lost_answer_the_retry_finds_the_batch_gone_and_reports_it_deleted_in_few_calls()
+    {
+        var provider = new FakeProvider { WholeBatchFailure = true };
+        provider.AddMany(10);
+        provider.LoseNextAnswer();
+        var sink = new CollectingSink();
+        var run = new RemovalRun(provider, DeleteOptions.Default, sink, RemovalRunTests.Fast);
+        foreach (var i in Enumerable.Range(0, 10)) run.Add($"img-{i:d4}");
+        await run.CompleteAsync();
+
+        Assert.Empty(sink.Errors);
+        Assert.Equal(10, sink.Removals.Count(r => r.Status == RemovalStatus.Deleted));
+        Assert.Equal(2, provider.DeleteCalls.Count);  // the lost one and its retry; no bisection
+        Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(1, provider.DeletionsOf($"img-{i:d4}")));
+    }
+}

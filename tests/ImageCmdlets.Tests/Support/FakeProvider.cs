@@ -48,6 +48,7 @@ public sealed class FakeProvider : IImageProvider
             MaxConcurrentCalls = 3,
             ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-[0-9a-z]+$"),
             ImageIdExample = "img-0001",
+            NotFoundErrorCode = "NotFound", // the code its delete call gives, as real providers declare theirs
             SupportsDeleteSnapshots = true,
         }, new[] { "r1" }, _ => this, "Fake credentials help.");
     }
