@@ -95,6 +95,9 @@ public sealed class JsonValue
         : Kind == JsonKind.String && bool.TryParse(_text, out var b) ? b
         : null;
 
+    /// <summary>A scalar as text (strings, number literals, "true"/"false"); null for null, arrays and objects.</summary>
+    public string? AsScalarText() => Kind == JsonKind.Bool ? (_bool ? "true" : "false") : AsString();
+
     public string? GetString(string name) => this[name]?.AsString();
     public long? GetInt64(string name) => this[name]?.AsInt64();
     public bool? GetBool(string name) => this[name]?.AsBool();

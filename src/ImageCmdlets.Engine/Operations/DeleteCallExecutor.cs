@@ -51,10 +51,11 @@ internal sealed class DeleteCallExecutor
 
             IReadOnlyList<ImageDeleteResult>? answers = null;
             CloudApiError? failure = null;
+            IDisposable? turn = null;
             await _slots.WaitAsync(_run.Cancellation).ConfigureAwait(false);
             try
             {
-                if (_pacer is not null) await _pacer.WaitTurnAsync(_run.Cancellation).ConfigureAwait(false);
+                if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Cancellation).ConfigureAwait(false);
                 // A queued batch may get its turn just after Ctrl+C: it must not start then.
                 _run.Cancellation.ThrowIfCancellationRequested();
                 foreach (var e in batch)
@@ -75,6 +76,7 @@ internal sealed class DeleteCallExecutor
             }
             finally
             {
+                turn?.Dispose();
                 _slots.Release();
                 // Still marked when cancellation interrupted the call: its effect is then unknown.
                 if (!_run.Cancellation.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;

@@ -38,11 +38,7 @@ internal static class AlibabaImages
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in PropertyFields)
-        {
-            var value = image[field];
-            if (value is null || value.Kind is JsonKind.Null or JsonKind.Object or JsonKind.Array) continue;
-            properties[field] = value.Kind == JsonKind.Bool ? (value.AsBool() == true ? "true" : "false") : value.AsString() ?? "";
-        }
+            if (image[field]?.AsScalarText() is { } text) properties[field] = text;
 
         var usage = image.GetString("Usage");
         return new CloudImage

@@ -237,8 +237,7 @@ public sealed class OpenStackProvider : IImageProvider
         var known = new HashSet<string> { "id", "name", "status", "visibility", "protected", "owner", "created_at", "updated_at", "size", "tags", "self", "file", "schema", "locations" };
         var properties = new Dictionary<string, string>();
         foreach (var p in i.Properties)
-            if (!known.Contains(p.Key) && p.Value.Kind is JsonKind.String or JsonKind.Number or JsonKind.Bool)
-                properties[p.Key] = p.Value.Kind == JsonKind.Bool ? p.Value.AsBool()!.Value.ToString() : p.Value.AsString()!;
+            if (!known.Contains(p.Key) && p.Value.AsScalarText() is { } text) properties[p.Key] = text;
         return new CloudImage
         {
             Provider = Definition.Name,

@@ -23,11 +23,7 @@ internal static class TencentImages
         var type = item.GetString("ImageType");
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in new[] { "Architecture", "Platform", "ImageSource", "SyncPercent", "IsSupportCloudinit", "LicenseType", "ImageFamily", "ImageDeprecated", "CdcCacheStatus" })
-        {
-            var value = item[name];
-            if (value is not null && value.Kind is JsonKind.String or JsonKind.Number or JsonKind.Bool)
-                properties[name] = value.Kind == JsonKind.Bool ? (value.AsBool() == true ? "true" : "false") : value.AsString()!;
-        }
+            if (item[name]?.AsScalarText() is { } text) properties[name] = text;
         var snapshots = item.GetArray("SnapshotSet").Select(s => s.GetString("SnapshotId")).Where(s => !string.IsNullOrEmpty(s)).ToList();
         if (snapshots.Count > 0) properties["SnapshotIds"] = string.Join(",", snapshots);
 
