@@ -43,12 +43,6 @@ internal sealed class DeleteCallExecutor
         var what = (_options.DryRun ? "dry-run delete " : "delete ") + string.Join(",", ids);
         for (var attempt = 1; ; attempt++)
         {
-            if (_run.Fatal is { } fatal)
-            {
-                AnswerAll(batch, fatal);
-                return;
-            }
-
             IReadOnlyList<ImageDeleteResult>? answers = null;
             CloudApiError? failure = null;
             IDisposable? turn = null;
@@ -56,14 +50,22 @@ internal sealed class DeleteCallExecutor
             try
             {
                 if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Cancellation).ConfigureAwait(false);
-                // A queued batch may get its turn just after Ctrl+C: it must not start then.
+                // A queued batch may get its turn just after Ctrl+C or after another call found the
+                // credentials bad: it must not start then.
                 _run.Cancellation.ThrowIfCancellationRequested();
-                foreach (var e in batch)
+                if (_run.Fatal is { } fatalMeanwhile)
                 {
-                    Interlocked.Increment(ref e.Attempts);
-                    e.InFlight = true;
+                    failure = fatalMeanwhile;
                 }
-                answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
+                else
+                {
+                    foreach (var e in batch)
+                    {
+                        Interlocked.Increment(ref e.Attempts);
+                        e.InFlight = true;
+                    }
+                    answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
+                }
             }
             catch (CloudApiException ex)
             {
