@@ -23,7 +23,9 @@ public sealed class WildcardPattern
     public bool IsMatch(string? text) => text is not null && _regex.IsMatch(text);
 
     /// <summary>True when the pattern has wildcard characters (so a server-side exact filter cannot express it).</summary>
-    public static bool ContainsWildcard(string pattern) => pattern.IndexOfAny(new[] { '*', '?', '[', '`' }) >= 0;
+    public static bool ContainsWildcard(string pattern) => pattern.IndexOfAny(WildcardCharacters) >= 0;
+
+    private static readonly char[] WildcardCharacters = { '*', '?', '[', ']', '`' };
 
     /// <summary>The literal text of a pattern with no wildcard characters.</summary>
     public static string? LiteralOf(string pattern) => ContainsWildcard(pattern) ? null : pattern;

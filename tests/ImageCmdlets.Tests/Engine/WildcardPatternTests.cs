@@ -33,3 +33,13 @@ public class WildcardPatternTests
     public void Literal_patterns_can_be_sent_to_the_server(string pattern, string? literal) =>
         Assert.Equal(literal, WildcardPattern.LiteralOf(pattern));
 }
+
+public class ServerSideNameFilterTests
+{
+    [Theory]
+    [InlineData("a`*b")]
+    [InlineData("a]b")]
+    [InlineData("ci-*")]
+    public void Escaped_or_bracketed_patterns_are_never_sent_as_literal_names(string pattern) =>
+        Assert.Null(ImageCmdlets.Operations.WildcardPattern.LiteralOf(pattern));
+}

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
+using ImageCmdlets.Operations;
 using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Alibaba;
@@ -108,7 +109,7 @@ internal sealed class AlibabaProvider : IImageProvider
         if (!query.IncludeNonCustom) parameters.Add(new("ImageOwnerAlias", AlibabaImages.OwnAlias));
         // ImageName is a fuzzy (substring) match: usable for one pattern without wildcards; the operations
         // layer matches exactly afterwards.
-        if (query.NamePatterns.Count == 1 && query.NamePatterns[0].IndexOfAny(new[] { '*', '?', '[' }) < 0 && query.NamePatterns[0].Length > 0)
+        if (query.NamePatterns.Count == 1 && !WildcardPattern.ContainsWildcard(query.NamePatterns[0]) && query.NamePatterns[0].Length > 0)
             parameters.Add(new("ImageName", query.NamePatterns[0]));
         // Tag.N filters combine with AND, as the operations layer's tag filters do.
         var n = 0;

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
+using ImageCmdlets.Operations;
 using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Tencent;
@@ -161,7 +162,7 @@ internal sealed class TencentProvider : IImageProvider
 
         // image-name is a fuzzy match: a literal name finds (at least) that image; a wildcard pattern is
         // left to the client-side filter. Several literal names are alternatives (values are OR-ed).
-        if (query.NamePatterns.Count is > 0 and <= MaxFilterValues && query.NamePatterns.All(p => p.Length > 0 && !HasWildcard(p)))
+        if (query.NamePatterns.Count is > 0 and <= MaxFilterValues && query.NamePatterns.All(p => p.Length > 0 && !WildcardPattern.ContainsWildcard(p)))
             filters.Add(Filter("image-name", query.NamePatterns));
 
         // Each tag is a separate filter (filters are AND-ed, like the operations layer's tag filters):
@@ -185,9 +186,6 @@ internal sealed class TencentProvider : IImageProvider
 
     private static JsonValue Filter(string name, IEnumerable<string> values) =>
         JsonValue.NewObject().Set("Name", name).Set("Values", JsonValue.FromStrings(values));
-
-    /// <summary>PowerShell wildcard characters (and the escape character).</summary>
-    private static bool HasWildcard(string pattern) => pattern.IndexOfAny(new[] { '*', '?', '[', ']', '`' }) >= 0;
 
     private static long ParseOffset(string? pageToken)
     {
