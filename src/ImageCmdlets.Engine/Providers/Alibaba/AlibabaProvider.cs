@@ -16,7 +16,7 @@ namespace ImageCmdlets.Providers.Alibaba;
 /// Alibaba Cloud ECS custom images (RPC API 2014-05-26): DescribeImages and DeleteImage, every
 /// parameter in the query, signed with ACS3-HMAC-SHA256.
 /// </summary>
-internal sealed class AlibabaProvider : IImageProvider
+internal sealed class AlibabaProvider : AccessKeyProvider
 {
     public const string Name = "Alibaba";
     public const string Version = "2014-05-26";
@@ -60,25 +60,9 @@ internal sealed class AlibabaProvider : IImageProvider
     /// <summary>Region ids go into the host name: letters, digits and dashes only.</summary>
     private static readonly Regex RegionPattern = new("^[a-z]+(-[a-z0-9]+)+$", RegexOptions.CultureInvariant);
 
-    private readonly AccessKeyCredential _credential;
-    private readonly Uri _endpoint;
-    private readonly HttpTransport _transport;
-
     private AlibabaProvider(AccessKeyCredential credential, string region, Uri endpoint, HttpTransport transport)
-    {
-        _credential = credential;
-        Region = region;
-        _endpoint = endpoint;
-        _transport = transport;
-    }
+        : base(Definition, credential, region, endpoint, transport) { }
 
-    ProviderDefinition IImageProvider.Definition => Definition;
-    public ProviderCapabilities Capabilities => CapabilitiesData;
-    public string Region { get; }
-    public string Account => _credential.Id;
-
-    /// <summary>The clock that stamps x-acs-date (the service refuses one more than 15 minutes off).</summary>
-    internal Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
     public static IImageProvider Connect(ConnectionRequest request)
     {
@@ -92,7 +76,7 @@ internal sealed class AlibabaProvider : IImageProvider
         return new AlibabaProvider(settings.Credential, settings.Region, endpoint, request.Transport);
     }
 
-    public async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
+    public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
         var pageNumber = 1;
         if (pageToken is not null && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1))
@@ -131,7 +115,7 @@ internal sealed class AlibabaProvider : IImageProvider
         return new ImagePage(images, more ? (pageNumber + 1).ToString(CultureInfo.InvariantCulture) : null, requestId, total);
     }
 
-    public async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
+    public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
     {
         if (imageIds.Count == 0) return Array.Empty<CloudImage>(); // no ImageId would list every image
         if (imageIds.Count > MaxPage)
@@ -153,7 +137,7 @@ internal sealed class AlibabaProvider : IImageProvider
         return ReadImages(response, response.GetString("RequestId")).Where(i => wanted.Contains(i.ImageId)).ToList();
     }
 
-    public async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
+    public override async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
     {
         if (imageIds.Count != 1)
             throw new ArgumentException("DeleteImage takes exactly one image id per call.", nameof(imageIds));
@@ -195,7 +179,7 @@ internal sealed class AlibabaProvider : IImageProvider
         return new[] { ImageDeleteResult.Failure(imageId, error) };
     }
 
-    public IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) => AlibabaImages.Assess(image, options);
+    public override IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) => AlibabaImages.Assess(image, options);
 
     private List<CloudImage> ReadImages(JsonValue response, string? requestId)
     {
@@ -216,19 +200,19 @@ internal sealed class AlibabaProvider : IImageProvider
     {
         var request = BuildRequest(action, parameters, Clock(), Acs3Signer.NewNonce());
         request.Subject = subject;
-        return _transport.SendAsync(request, context);
+        return Transport.SendAsync(request, context);
     }
 
     /// <summary>A signed RPC request: POST to /, every parameter in the query (sent in canonical order), empty body.</summary>
     internal ApiRequest BuildRequest(string action, IEnumerable<KeyValuePair<string, string>> parameters, DateTimeOffset now, string nonce)
     {
-        var uri = new Uri(_endpoint.GetLeftPart(UriPartial.Path) + "?" + Acs3Signer.CanonicalQuery(parameters));
+        var uri = new Uri(Endpoint.GetLeftPart(UriPartial.Path) + "?" + Acs3Signer.CanonicalQuery(parameters));
         var request = new ApiRequest(HttpMethod.Post, uri, action)
         {
             ReadRequestId = exchange => exchange.Json?.GetString("RequestId"),
         };
         request.SetHeader("Accept", "application/json");
-        Acs3Signer.Sign(request, action, Version, _credential, now, nonce);
+        Acs3Signer.Sign(request, action, Version, Credential, now, nonce);
         return request;
     }
 

@@ -16,7 +16,7 @@ namespace ImageCmdlets.Providers.Tencent;
 /// Tencent Cloud CVM custom images (API 3.0, version 2017-03-12): DescribeImages and DeleteImages,
 /// POST JSON signed with TC3-HMAC-SHA256.
 /// </summary>
-internal sealed class TencentProvider : IImageProvider
+internal sealed class TencentProvider : AccessKeyProvider
 {
     public const string Name = "Tencent";
     public const string Service = "cvm";
@@ -56,25 +56,9 @@ internal sealed class TencentProvider : IImageProvider
     public static readonly ProviderDefinition Definition =
         new(Name, CapabilitiesData, KnownRegions, Connect, TencentConfiguration.Help);
 
-    private readonly AccessKeyCredential _credential;
-    private readonly Uri _endpoint;
-    private readonly HttpTransport _transport;
-
     private TencentProvider(AccessKeyCredential credential, string region, Uri endpoint, HttpTransport transport)
-    {
-        _credential = credential;
-        Region = region;
-        _endpoint = endpoint;
-        _transport = transport;
-    }
+        : base(Definition, credential, region, endpoint, transport) { }
 
-    ProviderDefinition IImageProvider.Definition => Definition;
-    public ProviderCapabilities Capabilities => CapabilitiesData;
-    public string Region { get; }
-    public string Account => _credential.Id;
-
-    /// <summary>The clock that stamps X-TC-Timestamp (the service refuses one more than 5 minutes off).</summary>
-    internal Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
     public static IImageProvider Connect(ConnectionRequest request)
     {
@@ -94,7 +78,7 @@ internal sealed class TencentProvider : IImageProvider
             ? new Uri($"https://{Service}.{region}.tencentcloudapi.com/")
             : new Uri($"https://{Service}.tencentcloudapi.com/");
 
-    public async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
+    public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
         var offset = ParseOffset(pageToken);
         var limit = Math.Max(1, Math.Min(query.PageSize ?? MaxPage, MaxPage));
@@ -114,7 +98,7 @@ internal sealed class TencentProvider : IImageProvider
         return new ImagePage(images, more ? next.ToString(CultureInfo.InvariantCulture) : null, requestId, total);
     }
 
-    public async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
+    public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
     {
         if (imageIds.Count == 0) return Array.Empty<CloudImage>(); // no ids and no filters would list everything
         if (imageIds.Count > MaxPage)
@@ -128,7 +112,7 @@ internal sealed class TencentProvider : IImageProvider
         return response.GetArray("ImageSet").Select(i => TencentImages.ToCloudImage(i, Region, requestId, this)).ToList();
     }
 
-    public async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
+    public override async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
     {
         if (imageIds.Count == 0) return Array.Empty<ImageDeleteResult>();
         var body = JsonValue.NewObject()
@@ -151,7 +135,7 @@ internal sealed class TencentProvider : IImageProvider
         return imageIds.Select(id => ImageDeleteResult.Success(id, requestId)).ToList();
     }
 
-    public IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) => TencentImages.Assess(image);
+    public override IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) => TencentImages.Assess(image);
 
     /// <summary>Server-side filters: custom images only unless asked otherwise; names and tags where the
     /// filter can only narrow to a superset of what the operations layer keeps.</summary>
@@ -204,7 +188,7 @@ internal sealed class TencentProvider : IImageProvider
     /// <summary>One signed POST; the Response object, or a <see cref="CloudApiException"/>.</summary>
     private async Task<JsonValue> CallAsync(string action, JsonValue body, string subject, CallContext context)
     {
-        var request = new ApiRequest(HttpMethod.Post, _endpoint, action)
+        var request = new ApiRequest(HttpMethod.Post, Endpoint, action)
         {
             Subject = subject,
             Body = Crypto.Utf8Bytes(body.ToJson()),
@@ -212,8 +196,8 @@ internal sealed class TencentProvider : IImageProvider
         };
         // The SDK's form: the signed Content-Type must be byte-identical to the one sent.
         request.SetHeader("Content-Type", "application/json");
-        Tc3Signer.Sign(request, _credential, Service, Version, Region, Clock().ToUnixTimeSeconds());
-        var exchange = await _transport.SendAsync(request, context).ConfigureAwait(false);
+        Tc3Signer.Sign(request, Credential, Service, Version, Region, Clock().ToUnixTimeSeconds());
+        var exchange = await Transport.SendAsync(request, context).ConfigureAwait(false);
         return TencentErrors.ReadResponse(exchange, action);
     }
 }
