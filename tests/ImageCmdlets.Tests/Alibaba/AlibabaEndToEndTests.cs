@@ -17,12 +17,7 @@ namespace ImageCmdlets.Tests.Alibaba;
 /// </summary>
 public sealed class AlibabaEndToEndTests : IAsyncLifetime
 {
-    private static readonly OperationSettings Fast = new()
-    {
-        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-        RetryMaxDelay = TimeSpan.FromMilliseconds(40),
-        JitterSeed = 7,
-    };
+    private static readonly OperationSettings Fast = TestSettings.FastRetries(jitterSeed: 7);
 
     private AlibabaTestBed _bed = null!;
 

@@ -10,7 +10,7 @@ namespace ImageCmdlets.Tests.Operations;
 
 public class RemovalRunTests
 {
-    internal static readonly OperationSettings Fast = new() { RetryBaseDelay = TimeSpan.FromMilliseconds(5), RetryMaxDelay = TimeSpan.FromMilliseconds(40), JitterSeed = 1 };
+    internal static readonly OperationSettings Fast = TestSettings.FastRetries();
 
     private static async Task<CollectingSink> RemoveAsync(FakeProvider provider, DeleteOptions options, params string?[] ids)
     {

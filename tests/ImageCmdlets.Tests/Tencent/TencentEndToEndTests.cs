@@ -18,12 +18,7 @@ namespace ImageCmdlets.Tests.Tencent;
 /// </summary>
 public sealed class TencentEndToEndTests : IAsyncLifetime
 {
-    private static readonly OperationSettings Fast = new()
-    {
-        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-        RetryMaxDelay = TimeSpan.FromMilliseconds(40),
-        JitterSeed = 11,
-    };
+    private static readonly OperationSettings Fast = TestSettings.FastRetries(jitterSeed: 11);
 
     private TencentTestBed _bed = null!;
     private TencentEmulator Emulator => _bed.Emulator;

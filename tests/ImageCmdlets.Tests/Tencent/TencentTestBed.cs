@@ -7,25 +7,21 @@ using ImageCmdlets.Credentials;
 using ImageCmdlets.Emulators.Tencent;
 using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.Tencent;
+using ImageCmdlets.Tests.Support;
 using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Tests.Tencent;
 
 /// <summary>A running Tencent emulator with one registered key, and providers connected to it.</summary>
-internal sealed class TencentTestBed : IAsyncDisposable
+internal sealed class TencentTestBed : EmulatorTestBed<TencentEmulator>
 {
     public const string SecretId = "AKIDemulatorTestKey0000000000000001";
     public const string SecretKey = "emulatorSecretKeyValue000000000001";
     public const string Region = "ap-guangzhou";
 
     private TencentTestBed(TencentEmulator emulator)
-    {
-        Emulator = emulator;
-        Transport = new HttpTransport(new SocketsHttpHandler { UseCookies = false }, TimeSpan.FromSeconds(30));
-    }
+        : base(emulator, TencentProvider.Definition, Credential, Region) { }
 
-    public TencentEmulator Emulator { get; }
-    public HttpTransport Transport { get; }
     public static AccessKeyCredential Credential => new(SecretId, new Secret(SecretKey));
 
     public static async Task<TencentTestBed> StartAsync()
@@ -38,18 +34,7 @@ internal sealed class TencentTestBed : IAsyncDisposable
 
     /// <summary>Connects the real provider to the emulator, with a made-up empty environment.</summary>
     public IImageProvider Connect(string region = Region, AccessKeyCredential? credential = null) =>
-        TencentProvider.Definition.Connect(new ConnectionRequest
-        {
-            Region = region,
-            Endpoint = Emulator.BaseUri,
-            Credential = credential ?? Credential,
-            Environment = new FixedEnvironment(),
-            Transport = Transport,
-        });
-
-    public static CallContext Call(IApiLog? log = null) => new(default, log ?? NullApiLog.Instance);
-
-    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
+        ConnectProvider(credential, region);
 }
 
 /// <summary>Keeps every verbose and debug line, to check that no secret ever reaches them.</summary>

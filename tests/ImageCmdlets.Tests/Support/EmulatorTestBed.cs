@@ -1,0 +1,59 @@
+using System;
+using System.Net.Http;
+using System.Threading.Tasks;
+using ImageCmdlets.Credentials;
+using ImageCmdlets.Emulators.Common;
+using ImageCmdlets.Operations;
+using ImageCmdlets.Providers;
+using ImageCmdlets.Transport;
+
+namespace ImageCmdlets.Tests.Support;
+
+/// <summary>Operation settings for tests: short backoff so retries cost milliseconds, seeded jitter.</summary>
+internal static class TestSettings
+{
+    public static OperationSettings FastRetries(int jitterSeed = 1) => new()
+    {
+        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+        RetryMaxDelay = TimeSpan.FromMilliseconds(40),
+        JitterSeed = jitterSeed,
+    };
+}
+
+/// <summary>
+/// A running provider emulator and the real provider connected to it over HTTP on 127.0.0.1, with a
+/// made-up empty environment (so nothing on the test machine leaks in). One per provider derives from it.
+/// </summary>
+internal abstract class EmulatorTestBed<TEmulator> : IAsyncDisposable where TEmulator : EmulatorServer
+{
+    private readonly ProviderDefinition _provider;
+    private readonly AccessKeyCredential _credential;
+    private readonly string _region;
+
+    protected EmulatorTestBed(TEmulator emulator, ProviderDefinition provider, AccessKeyCredential credential, string region, TimeSpan? requestTimeout = null)
+    {
+        Emulator = emulator;
+        _provider = provider;
+        _credential = credential;
+        _region = region;
+        Transport = new HttpTransport(new SocketsHttpHandler { UseCookies = false }, requestTimeout ?? TimeSpan.FromSeconds(30));
+    }
+
+    public TEmulator Emulator { get; }
+    public HttpTransport Transport { get; }
+
+    public static CallContext Call(IApiLog? log = null) => new(default, log ?? NullApiLog.Instance);
+
+    /// <summary>Connects the real provider to the emulator (the bed's key and region unless given).</summary>
+    protected IImageProvider ConnectProvider(AccessKeyCredential? credential, string? region) =>
+        _provider.Connect(new ConnectionRequest
+        {
+            Region = region ?? _region,
+            Endpoint = Emulator.BaseUri,
+            Credential = credential ?? _credential,
+            Environment = new FixedEnvironment(),
+            Transport = Transport,
+        });
+
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
+}
