@@ -115,6 +115,11 @@ public static class Program
         }
 
         public void Error(ImageError error) => Interlocked.Increment(ref _errors);
+        public void Outcome(CloudImageRunEntry entry)
+        {
+            if (entry.Error is not null) Error(entry.Error);
+            else Result(entry.Result!);
+        }
         public void Verbose(string message) { }
         public void Debug(string message) { }
         public void Progress(ProgressUpdate progress) { }

@@ -10,8 +10,11 @@ namespace ImageCmdlets.Commands;
 /// What all three cmdlets share: the connection parameters and the <see cref="IPipelineHost"/>
 /// adapter through which the engine's command cores write to PowerShell (pipeline thread only).
 /// </summary>
-public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost
+public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost, IDisposable
 {
+    /// <summary>The variable that keeps the record of the latest Remove-/Test- run (see about_ImageCmdlets).</summary>
+    public const string RunRecordVariable = "CloudImageLastRun";
+
     private CommandCore? _core;
 
     /// <summary>Overrides the API host (private clouds, emulators). https only, plain http only to loopback.</summary>
@@ -47,6 +50,20 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost
         {
             step();
         }
+        catch (OperationCanceledException) when (Stopping)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (RunHaltedException ex)
+        {
+            var unfinished = ex.Record.Unfinished.Count;
+            var message = $"{ex.Error.Code}: {ex.Error.Message.TrimEnd('.')}. Nothing more was sent"
+                + (unfinished == 0 ? "." : $"; {unfinished} image(s) were not processed (${RunRecordVariable}.Unfinished lists them).");
+            ThrowTerminatingError(new ErrorRecord(new CloudApiException(ex.Error, ex), ex.Error.Code, ErrorMapping.Category(ex.Error.Kind), null)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            });
+        }
         catch (ImageCmdletsConfigurationException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorMapping.Category(ex.Kind), null));
@@ -63,6 +80,14 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost
     }
 
     protected override void StopProcessing() => _core?.Stop();
+
+    /// <summary>PowerShell disposes every command of a pipeline when it ends, however it ends: the last
+    /// chance to make sure nothing this command started goes on after it has returned.</summary>
+    public void Dispose() => _core?.Dispose();
+
+    /// <summary>Publishes the run's record as $CloudImageLastRun, before the first image is touched.</summary>
+    protected void PublishRecord(CloudImageRun record) =>
+        SessionState.PSVariable.Set("global:" + RunRecordVariable, record);
 
     void IPipelineHost.WriteResult(object result) => WriteObject(result);
 

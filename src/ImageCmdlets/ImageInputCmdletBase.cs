@@ -4,18 +4,23 @@ using ImageCmdlets.Pipeline;
 namespace ImageCmdlets.Commands;
 
 /// <summary>
-/// The inputs Test-CloudImageDeletable and Remove-CloudImage share: a CloudImage by value, or ids
+/// The inputs Test-CloudImageDeletable and Remove-CloudImage share: CloudImage objects by value, or ids
 /// (by value or by property name) with provider and region by property name.
 /// </summary>
+/// <remarks>
+/// The CloudImage set is the default: PowerShell binds piped input to the default set first, so a
+/// CloudImage binds as itself (keeping the session that listed it) rather than by its ImageId,
+/// Provider and Region properties; strings and CSV rows fail that set and bind by id.
+/// </remarks>
 public abstract class ImageInputCmdletBase : ImageCmdletBase
 {
     internal const string ByIdSet = "ById";
     internal const string ByInputObjectSet = "ByInputObject";
 
-    /// <summary>Images from Get-CloudImage; each keeps its own provider, region and connection.</summary>
+    /// <summary>Images from Get-CloudImage; each acts through the session that listed it.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
     [ValidateNotNull]
-    public CloudImage? InputObject { get; set; }
+    public CloudImage[] InputObject { get; set; } = System.Array.Empty<CloudImage>();
 
     /// <summary>Image ids (strings by value, or an ImageId/Id property).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
@@ -23,11 +28,15 @@ public abstract class ImageInputCmdletBase : ImageCmdletBase
     [AllowEmptyString]
     public string[] ImageId { get; set; } = System.Array.Empty<string>();
 
+    /// <summary>The provider of the ids; with CloudImage input it must agree with each image's own.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Parameter(ParameterSetName = ByInputObjectSet)]
     [ArgumentCompleter(typeof(ProviderCompleter))]
     public string? Provider { get; set; }
 
+    /// <summary>The region of the ids; with CloudImage input it must agree with each image's own.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Parameter(ParameterSetName = ByInputObjectSet)]
     [ArgumentCompleter(typeof(RegionCompleter))]
     public string? Region { get; set; }
 
@@ -36,7 +45,7 @@ public abstract class ImageInputCmdletBase : ImageCmdletBase
     {
         if (ParameterSetName == ByInputObjectSet)
         {
-            process(new ImageInput { Image = InputObject });
+            foreach (var image in InputObject) process(new ImageInput { Image = image, Provider = Provider, Region = Region });
             return;
         }
         foreach (var id in ImageId) process(new ImageInput { ImageId = id, Provider = Provider, Region = Region });

@@ -7,7 +7,7 @@ namespace ImageCmdlets.Commands;
 /// <summary>
 /// <para type="synopsis">Deletes custom machine images. -WhatIf asks the cloud to validate instead (DryRun where the API has one).</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "CloudImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByIdSet)]
+[Cmdlet(VerbsCommon.Remove, "CloudImage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByInputObjectSet)]
 [OutputType(typeof(CloudImageRemoval))]
 public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
 {
@@ -30,6 +30,7 @@ public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
         _core = new RemoveImagesCommand(this, ConnectionOptions,
             new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent },
             new ConfirmationSettings { WhatIf = WhatIfInForce(), ConfirmExplicit = ConfirmGivenExplicitly(), Force = Force.IsPresent });
+        PublishRecord(_core.Record);
         Invoke(_core, _core.Begin);
     }
 

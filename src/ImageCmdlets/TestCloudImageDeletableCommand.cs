@@ -7,7 +7,7 @@ namespace ImageCmdlets.Commands;
 /// <summary>
 /// <para type="synopsis">Tells whether each image could be deleted, and why not: the provider's DryRun where it has one, plus what the image's description shows.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "CloudImageDeletable", DefaultParameterSetName = ByIdSet)]
+[Cmdlet(VerbsDiagnostic.Test, "CloudImageDeletable", DefaultParameterSetName = ByInputObjectSet)]
 [OutputType(typeof(CloudImageDeletability))]
 public sealed class TestCloudImageDeletableCommand : ImageInputCmdletBase
 {
@@ -25,6 +25,7 @@ public sealed class TestCloudImageDeletableCommand : ImageInputCmdletBase
     {
         _core = new TestImagesCommand(this, ConnectionOptions,
             new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent });
+        PublishRecord(_core.Record);
         Invoke(_core, _core.Begin);
     }
 

@@ -90,3 +90,20 @@ public sealed class ImageCmdletsConfigurationException : Exception
     public string ErrorId { get; }
     public ErrorKind Kind { get; }
 }
+
+/// <summary>
+/// A run ended for every image by an error none of them could escape (bad credentials, unknown
+/// region): the command's one terminating error. Its record tells what became of each image.
+/// </summary>
+public sealed class RunHaltedException : Exception
+{
+    public RunHaltedException(CloudApiError error, CloudImageRun record)
+        : base(error.Message)
+    {
+        Error = error;
+        Record = record;
+    }
+
+    public CloudApiError Error { get; }
+    public CloudImageRun Record { get; }
+}

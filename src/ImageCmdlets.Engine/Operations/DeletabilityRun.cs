@@ -18,8 +18,9 @@ public sealed class DeletabilityRun : ImageRun
     private readonly DeleteCallExecutor _executor;
     private readonly List<(ImageEntry Duplicate, ImageEntry First)> _duplicates = new();
 
-    public DeletabilityRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null, CancellationToken cancellation = default)
-        : base(provider, sink, settings, cancellation)
+    public DeletabilityRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
+        StopSignal? stop = null, CloudImageRun? record = null)
+        : base(provider, sink, settings, stop ?? new StopSignal(), record ?? new CloudImageRun("Test-CloudImageDeletable"))
     {
         _options = options.AsDryRun();
         _executor = new DeleteCallExecutor(Context, _options, (entry, answer) => _dryRuns[entry] = answer);
@@ -32,6 +33,8 @@ public sealed class DeletabilityRun : ImageRun
         var existing = await KeepExistingAsync(chunk).ConfigureAwait(false);
         var hasDryRun = Context.Capabilities.HasNativeDryRun;
         if (hasDryRun) await _executor.RunAsync(existing).ConfigureAwait(false);
+        // A fatal error leaves the images without a DryRun answer: no verdict can be given for them.
+        if (Context.Fatal is not null) return;
 
         foreach (var entry in existing)
         {
@@ -39,18 +42,19 @@ public sealed class DeletabilityRun : ImageRun
             string? requestId = entry.Image!.RequestId;
             if (hasDryRun)
             {
-                _dryRuns.TryRemove(entry, out var dryRun);
+                // No answer: the run stopped before this image's DryRun; CompleteAsync closes it.
+                if (!_dryRuns.TryRemove(entry, out var dryRun)) continue;
                 if (dryRun is { Succeeded: false, Error: var error })
                 {
                     // Not a verdict when the call itself could not be made or the image vanished meanwhile.
-                    if (error!.IsRetryable || error.IsFatal || error.Kind is ErrorKind.NotFound or ErrorKind.InvalidResponse)
+                    if (error!.IsRetryable || error.Kind is ErrorKind.NotFound or ErrorKind.InvalidResponse)
                     {
                         Fail(entry, error);
                         continue;
                     }
                     reasons.Add(new DeletabilityReason(error.Code, error.Message, DeletabilityCheck.DryRun, error.Kind));
                 }
-                requestId = dryRun?.RequestId ?? requestId;
+                requestId = dryRun.RequestId ?? requestId;
             }
             foreach (var reason in Provider.AssessImage(entry.Image, _options))
                 if (!reasons.Any(r => r.Code == reason.Code)) reasons.Add(reason);
@@ -67,7 +71,7 @@ public sealed class DeletabilityRun : ImageRun
                 CheckedBy = hasDryRun ? DeletabilityCheck.DryRun : DeletabilityCheck.Describe,
                 RequestId = requestId,
             };
-            Resolve(entry, () => Context.Sink.Result(verdict));
+            Succeed(entry, verdict, verdict.IsDeletable ? CloudImageRunStatus.Deletable : CloudImageRunStatus.NotDeletable);
         }
     }
 
@@ -77,10 +81,7 @@ public sealed class DeletabilityRun : ImageRun
     private protected override void ResolveDeferred()
     {
         foreach (var (duplicate, first) in _duplicates)
-            if (first.WriteOutcome is { } write) Resolve(duplicate, write);
+            if (first.IsResolved) Repeat(duplicate, first);
         _duplicates.Clear();
     }
-
-    private protected override string CancelledMessage(ImageEntry entry) =>
-        $"Image {entry.ImageId} was not checked: the run was cancelled.";
 }

@@ -33,7 +33,10 @@ internal sealed class DeleteCallExecutor
         _batchSize = Math.Max(1, caps.MaxIdsPerDelete);
     }
 
-    /// <summary>Answers every entry through the callback, or throws OperationCanceledException on cancellation.</summary>
+    /// <summary>
+    /// Answers every entry through the callback, except when the run stops (OperationCanceledException)
+    /// or a fatal error ends it (<see cref="RunContext.Fatal"/>): entries then stay unanswered.
+    /// </summary>
     public Task RunAsync(IReadOnlyList<ImageEntry> entries) =>
         Task.WhenAll(Split(entries, Volatile.Read(ref _batchSize)).Select(RunBatchAsync));
 
@@ -46,32 +49,25 @@ internal sealed class DeleteCallExecutor
             IReadOnlyList<ImageDeleteResult>? answers = null;
             CloudApiError? failure = null;
             IDisposable? turn = null;
-            await _slots.WaitAsync(_run.Cancellation).ConfigureAwait(false);
+            await _slots.WaitAsync(_run.Stopping).ConfigureAwait(false);
             try
             {
-                if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Cancellation).ConfigureAwait(false);
-                // A queued batch may get its turn just after Ctrl+C or after another call found the
-                // credentials bad: it must not start then.
-                _run.Cancellation.ThrowIfCancellationRequested();
-                if (_run.Fatal is { } fatalMeanwhile)
+                if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Stopping).ConfigureAwait(false);
+                // A queued batch may get its turn just after a stop, or after another call found the
+                // credentials bad (which stops the run too): it must not start then.
+                _run.Stopping.ThrowIfCancellationRequested();
+                foreach (var e in batch)
                 {
-                    failure = fatalMeanwhile;
+                    Interlocked.Increment(ref e.Attempts);
+                    e.InFlight = true;
                 }
-                else
-                {
-                    foreach (var e in batch)
-                    {
-                        Interlocked.Increment(ref e.Attempts);
-                        e.InFlight = true;
-                    }
-                    answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
-                }
+                answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
             }
             catch (CloudApiException ex)
             {
                 failure = ex.Error;
             }
-            catch (OperationCanceledException) when (!_run.Cancellation.IsCancellationRequested)
+            catch (OperationCanceledException) when (!_run.Stop.Aborting.IsCancellationRequested && !_run.Stopping.IsCancellationRequested)
             {
                 // A provider's own timeout surfacing as cancellation: treat like any timeout.
                 failure = new CloudApiError("RequestTimeout", ErrorKind.Timeout, $"{what} timed out.");
@@ -80,8 +76,8 @@ internal sealed class DeleteCallExecutor
             {
                 turn?.Dispose();
                 _slots.Release();
-                // Still marked when cancellation interrupted the call: its effect is then unknown.
-                if (!_run.Cancellation.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;
+                // Still marked when an abort interrupted the call: its effect is then unknown.
+                if (!_run.Stop.Aborting.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;
             }
 
             if (failure is null)
@@ -96,14 +92,15 @@ internal sealed class DeleteCallExecutor
                     foreach (var e in batch) e.MayAlreadyBeDeleted = true;
                 var delay = _run.Backoff.DelayBefore(attempt + 1);
                 _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {what}: {failure.Code}; retry {attempt + 1} of {_run.Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
-                await Task.Delay(delay, _run.Cancellation).ConfigureAwait(false);
+                await Task.Delay(delay, _run.Stopping).ConfigureAwait(false);
                 continue;
             }
 
             if (failure.IsFatal)
             {
+                // Nothing in the run can succeed: the command ends with one terminating error, and these
+                // images, like every other one not yet answered, are accounted for as not processed.
                 _run.RecordFatal(failure);
-                AnswerAll(batch, failure);
                 return;
             }
 

@@ -9,9 +9,13 @@ namespace ImageCmdlets.Operations;
 /// </summary>
 public interface IOperationSink
 {
-    /// <summary>A CloudImage, CloudImageDeletability or CloudImageRemoval.</summary>
+    /// <summary>A CloudImage (listing).</summary>
     void Result(object result);
+    /// <summary>A listing error for one image id.</summary>
     void Error(ImageError error);
+    /// <summary>An image of a run got its outcome: <see cref="CloudImageRunEntry.Result"/> (a
+    /// CloudImageDeletability or CloudImageRemoval) or an error. Call <c>MarkReported</c> once written.</summary>
+    void Outcome(CloudImageRunEntry entry);
     void Verbose(string message);
     void Debug(string message);
     void Progress(ProgressUpdate progress);

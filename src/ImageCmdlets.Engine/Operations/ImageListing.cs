@@ -14,9 +14,9 @@ namespace ImageCmdlets.Operations;
 public static class ImageListing
 {
     public static async Task RunAsync(IImageProvider provider, ImageQuery query, IReadOnlyList<string> imageIds,
-        IOperationSink sink, OperationSettings? settings = null, CancellationToken cancellation = default)
+        IOperationSink sink, OperationSettings? settings = null, StopSignal? stop = null)
     {
-        var run = new RunContext(provider, sink, settings ?? OperationSettings.Default, cancellation);
+        var run = new RunContext(provider, sink, settings ?? OperationSettings.Default, stop ?? new StopSignal());
         var matcher = new ImageMatcher(query);
         if (imageIds.Count > 0) await LookUpAsync(run, matcher, imageIds).ConfigureAwait(false);
         else await ListAllAsync(run, matcher, query).ConfigureAwait(false);

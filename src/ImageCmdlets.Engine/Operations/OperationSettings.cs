@@ -21,6 +21,11 @@ public sealed class OperationSettings
     /// the server's receive cannot squeeze N+1 calls into one of the server's seconds.
     /// </summary>
     public TimeSpan PacingSafetyMargin { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// After a stop (Ctrl+C, a terminating error, a pipeline that wants no more), calls already sent may
+    /// answer for this long before they are cancelled, so that their images' fate is known.
+    /// </summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Seed for the backoff jitter; null = random.</summary>
     public int? JitterSeed { get; init; }
 }

@@ -15,8 +15,9 @@ public sealed class RemovalRun : ImageRun
     private readonly DeleteOptions _options;
     private readonly DeleteCallExecutor _executor;
 
-    public RemovalRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null, CancellationToken cancellation = default)
-        : base(provider, sink, settings, cancellation)
+    public RemovalRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
+        StopSignal? stop = null, CloudImageRun? record = null)
+        : base(provider, sink, settings, stop ?? new StopSignal(), record ?? new CloudImageRun("Remove-CloudImage"))
     {
         _options = options;
         _executor = new DeleteCallExecutor(Context, options, Answer);
@@ -36,8 +37,7 @@ public sealed class RemovalRun : ImageRun
 
     /// <summary>Records an image the user declined at a confirmation prompt.</summary>
     public void AddDeclined(string imageId, CloudImage? image = null) =>
-        AdmitResolved(imageId, image, entry => Resolve(entry, () => Context.Sink.Result(Removal(entry, RemovalStatus.Declined, null,
-            "Not deleted: declined at the confirmation prompt."))));
+        AdmitResolved(imageId, image, entry => Report(entry, RemovalStatus.Declined, null, "Not deleted: declined at the confirmation prompt."));
 
     private protected override async Task ProcessChunkAsync(IReadOnlyList<ImageEntry> chunk)
     {
@@ -48,8 +48,8 @@ public sealed class RemovalRun : ImageRun
             {
                 var reasons = Provider.AssessImage(entry.Image!, _options);
                 if (reasons.Count == 0)
-                    Resolve(entry, () => Context.Sink.Result(Removal(entry, RemovalStatus.WouldDelete, null,
-                        "Would be deleted (checked from the image's description; this provider has no DryRun).")));
+                    Report(entry, RemovalStatus.WouldDelete, null,
+                        "Would be deleted (checked from the image's description; this provider has no DryRun).");
                 else
                     Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].Kind, reasons[0].Message));
             }
@@ -57,6 +57,18 @@ public sealed class RemovalRun : ImageRun
         }
         await _executor.RunAsync(toDelete).ConfigureAwait(false);
     }
+
+    private void Report(ImageEntry entry, RemovalStatus status, string? requestId, string? message) =>
+        Succeed(entry, Removal(entry, status, requestId, message), RunStatusOf(status), message);
+
+    private static CloudImageRunStatus RunStatusOf(RemovalStatus status) => status switch
+    {
+        RemovalStatus.Deleted => CloudImageRunStatus.Deleted,
+        RemovalStatus.Deleting => CloudImageRunStatus.Deleting,
+        RemovalStatus.WouldDelete => CloudImageRunStatus.WouldDelete,
+        RemovalStatus.Declined => CloudImageRunStatus.Declined,
+        _ => CloudImageRunStatus.Duplicate,
+    };
 
     private void Answer(ImageEntry entry, ImageDeleteResult answer)
     {
@@ -70,26 +82,20 @@ public sealed class RemovalRun : ImageRun
         {
             var status = _options.DryRun ? RemovalStatus.WouldDelete : answer.CompletesLater ? RemovalStatus.Deleting : RemovalStatus.Deleted;
             var message = _options.DryRun ? "Would be deleted: the provider's DryRun passed." : null;
-            Resolve(entry, () => Context.Sink.Result(Removal(entry, status, answer.RequestId, message)));
+            Report(entry, status, answer.RequestId, message);
         }
         else if (answer.Error!.Kind == ErrorKind.NotFound && entry.MayAlreadyBeDeleted)
         {
             // An earlier call's answer was lost (timeout, reset, 5xx) and the retry finds the image gone:
             // that earlier call deleted it.
-            Resolve(entry, () => Context.Sink.Result(Removal(entry, RemovalStatus.Deleted, answer.RequestId,
-                "Deleted: the answer to the first call was lost, and a retry found the image already gone.")));
+            Report(entry, RemovalStatus.Deleted, answer.RequestId,
+                "Deleted: the answer to the first call was lost, and a retry found the image already gone.");
         }
         else Fail(entry, answer.Error);
     }
 
     private protected override void ResolveDuplicate(ImageEntry duplicate, ImageEntry first) =>
-        Resolve(duplicate, () => Context.Sink.Result(Removal(duplicate, RemovalStatus.Duplicate, null,
-            $"Given twice: handled once, for input #{first.Sequence}.")));
-
-    private protected override string CancelledMessage(ImageEntry entry) =>
-        entry.InFlight || entry.MayAlreadyBeDeleted
-            ? $"Cancelled while a delete call for image {entry.ImageId} was under way: it may or may not have been deleted; list it to check."
-            : $"Image {entry.ImageId} was not deleted: the run was cancelled before its turn.";
+        Report(duplicate, RemovalStatus.Duplicate, null, $"Given twice: handled once, for input #{first.Sequence}.");
 
     private CloudImageRemoval Removal(ImageEntry entry, RemovalStatus status, string? requestId, string? message) => new()
     {

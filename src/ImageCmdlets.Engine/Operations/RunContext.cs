@@ -7,34 +7,41 @@ using ImageCmdlets.Providers;
 
 namespace ImageCmdlets.Operations;
 
-/// <summary>What every call of one run shares: the session, settings, backoff, log, cancellation,
-/// and the first fatal error (after which no further call is made).</summary>
+/// <summary>What every call of one run shares: the session, settings, backoff, log, the stop signal,
+/// and the first fatal error (after which no further call is made and the command is stopped).</summary>
 internal sealed class RunContext
 {
     private CloudApiError? _fatal;
 
-    public RunContext(IImageProvider provider, IOperationSink sink, OperationSettings settings, CancellationToken cancellation)
+    public RunContext(IImageProvider provider, IOperationSink sink, OperationSettings settings, StopSignal stop)
     {
         Provider = provider;
         Sink = sink;
         Settings = settings;
-        Cancellation = cancellation;
+        Stop = stop;
         Backoff = new Backoff(settings);
-        Call = new CallContext(cancellation, new SinkApiLog(sink, provider.Definition.Name));
+        // Calls run until aborted: a stop lets a call already sent finish within the grace period.
+        Call = new CallContext(stop.Aborting, new SinkApiLog(sink, provider.Definition.Name));
     }
 
     public IImageProvider Provider { get; }
     public ProviderCapabilities Capabilities => Provider.Capabilities;
     public IOperationSink Sink { get; }
     public OperationSettings Settings { get; }
-    public CancellationToken Cancellation { get; }
+    public StopSignal Stop { get; }
+    /// <summary>Cancelled once no new call may start: waits for a turn, retries and further pages give up.</summary>
+    public CancellationToken Stopping => Stop.Stopping;
     public Backoff Backoff { get; }
     public CallContext Call { get; }
 
     /// <summary>Set once a call fails in a way no other call can escape (bad credentials, unknown region).</summary>
     public CloudApiError? Fatal => Volatile.Read(ref _fatal);
 
-    public void RecordFatal(CloudApiError error) => Interlocked.CompareExchange(ref _fatal, error, null);
+    /// <summary>Records the first fatal error and stops the command: no call can succeed any more.</summary>
+    public void RecordFatal(CloudApiError error)
+    {
+        if (Interlocked.CompareExchange(ref _fatal, error, null) is null) Stop.Stop(Settings.StopGracePeriod);
+    }
 
     /// <summary>
     /// Makes a call, retrying retryable failures with backoff. <paramref name="onRetryableFailure"/> sees
@@ -46,6 +53,7 @@ internal sealed class RunContext
         for (var attempt = 1; ; attempt++)
         {
             if (Fatal is { } fatal) throw new CloudApiException(fatal);
+            Stopping.ThrowIfCancellationRequested();
             try
             {
                 return await call().ConfigureAwait(false);
@@ -55,7 +63,7 @@ internal sealed class RunContext
                 onRetryableFailure?.Invoke(ex.Error);
                 var delay = Backoff.DelayBefore(attempt + 1);
                 Sink.Verbose($"[{Provider.Definition.Name}] {what}: {ex.Error.Code}; retry {attempt + 1} of {Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
-                await Task.Delay(delay, Cancellation).ConfigureAwait(false);
+                await Task.Delay(delay, Stopping).ConfigureAwait(false);
             }
             catch (CloudApiException ex) when (ex.Error.IsFatal)
             {

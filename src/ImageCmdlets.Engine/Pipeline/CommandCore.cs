@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,36 +15,54 @@ public sealed class ImageInput
     public string? ImageId { get; init; }
     /// <summary>A piped CloudImage (-InputObject); its own provider, region and connection win.</summary>
     public CloudImage? Image { get; init; }
+    /// <summary>-Provider (with a CloudImage it must agree with the image's own).</summary>
     public string? Provider { get; init; }
+    /// <summary>-Region (with a CloudImage it must agree with the image's own).</summary>
     public string? Region { get; init; }
+
+    public string? TargetImageId => Image?.ImageId ?? ImageId;
+    public string? TargetProvider => Image is { Provider.Length: > 0 } image ? image.Provider : Provider;
+    public string? TargetRegion => Image is { Region.Length: > 0 } image ? image.Region : Region;
 }
 
 /// <summary>
-/// What every command core shares: the host, the queue to the pipeline thread, cancellation
-/// (StopProcessing) and sessions.
+/// What every command core shares: the host, the queue to the pipeline thread, the stop signal
+/// (StopProcessing, and any other way the command ends early) and sessions.
 /// </summary>
-public abstract class CommandCore
+public abstract class CommandCore : IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
-
     protected CommandCore(IPipelineHost host, ConnectionOptions connection, OperationSettings? settings)
     {
         Host = host;
         Settings = settings ?? OperationSettings.Default;
         Queue = new PipelineQueue();
-        Call = new CallContext(_stop.Token, new QueueLog(Queue));
+        StopSignal = new StopSignal();
+        Call = new CallContext(StopSignal.Aborting, new QueueLog(Queue));
         Connections = new ConnectionCache(connection, Call);
     }
 
     protected IPipelineHost Host { get; }
     protected OperationSettings Settings { get; }
     protected PipelineQueue Queue { get; }
+    protected StopSignal StopSignal { get; }
     protected CallContext Call { get; }
     protected ConnectionCache Connections { get; }
-    protected CancellationToken Cancellation => _stop.Token;
 
-    /// <summary>StopProcessing: cancels in-flight calls; the pipeline thread then finishes its accounting.</summary>
-    public void Stop() => _stop.Cancel();
+    /// <summary>StopProcessing (Ctrl+C): no new call starts; calls under way get the grace period to answer.</summary>
+    public void Stop() => StopSignal.Stop(Settings.StopGracePeriod);
+
+    /// <summary>
+    /// The command has ended, however it ended (PowerShell disposes cmdlets last): nothing it started may
+    /// go on, so this returns only once every call it made has finished or been cancelled.
+    /// </summary>
+    public void Dispose()
+    {
+        EndEarly();
+        StopSignal.Dispose();
+    }
+
+    /// <summary>Stops what is still running and waits for it; a no-op when the command finished normally.</summary>
+    protected abstract void EndEarly();
 
     /// <summary>Connects (or reuses a session), writing the verbose lines the connection produced.</summary>
     protected IImageProvider Connect(string? providerName, string? region, CloudImage? piped = null)
@@ -70,6 +89,13 @@ public abstract class CommandCore
         return true;
     }
 
+    /// <summary>Waits for work that was told to stop; its outcome no longer matters to anyone.</summary>
+    protected static void WaitQuietly(Task work)
+    {
+        try { work.Wait(); }
+        catch (AggregateException) { /* cancelled or failed: the caller is already ending */ }
+    }
+
     private sealed class QueueLog : IApiLog
     {
         private readonly PipelineQueue _queue;
@@ -82,6 +108,8 @@ public abstract class CommandCore
 /// <summary>Get-CloudImage's behaviour.</summary>
 public sealed class GetImagesCommand : CommandCore
 {
+    private Task? _listing;
+
     public GetImagesCommand(IPipelineHost host, ConnectionOptions connection, OperationSettings? settings = null)
         : base(host, connection, settings) { }
 
@@ -93,18 +121,45 @@ public sealed class GetImagesCommand : CommandCore
         var wellFormed = imageIds.Where(id => !RejectMalformed(definition, region, id)).ToArray();
         if (imageIds.Count > 0 && wellFormed.Length == 0) return; // nothing left worth a call
         var session = Connect(provider, region);
-        Queue.DrainUntil(ImageListing.RunAsync(session, query, wellFormed, Queue, Settings, Cancellation), Host);
+        _listing = ImageListing.RunAsync(session, query, wellFormed, Queue, Settings, StopSignal);
+        try
+        {
+            Queue.DrainUntil(_listing, Host);
+        }
+        finally
+        {
+            EndEarly();
+        }
+    }
+
+    /// <summary>A listing that nobody reads any more (Select-Object -First, Ctrl+C, an error downstream) is
+    /// cancelled at once: a list call changes nothing, so there is no answer worth waiting for.</summary>
+    protected override void EndEarly()
+    {
+        if (_listing is null || _listing.IsCompleted) return;
+        StopSignal.Abort();
+        WaitQuietly(_listing);
     }
 }
 
-/// <summary>The shared shape of Test-CloudImageDeletable and Remove-CloudImage: one run per session.</summary>
+/// <summary>
+/// The shared lifecycle of Test-CloudImageDeletable and Remove-CloudImage: one run per session; the
+/// command's record (<see cref="CloudImageRun"/>) of every image; outcomes written as they arrive; a
+/// fatal error halts the command with one terminating error; however the command ends, it returns only
+/// once nothing it started is still running.
+/// </summary>
 public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
 {
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<(IImageProvider, bool), TRun> _runs = new();
-    private int _lastProgressResolved = -1;
+    private readonly Stopwatch _sinceProgress = new();
+    private (int Resolved, int Received) _lastProgress = (-1, -1);
 
-    protected ImageRunCommand(IPipelineHost host, ConnectionOptions connection, OperationSettings? settings)
-        : base(host, connection, settings) { }
+    protected ImageRunCommand(IPipelineHost host, ConnectionOptions connection, OperationSettings? settings, string commandName)
+        : base(host, connection, settings) => Record = new CloudImageRun(commandName);
+
+    /// <summary>What became of every image this command received, kept up to date while it runs.</summary>
+    public CloudImageRun Record { get; }
 
     protected abstract string Activity { get; }
 
@@ -112,6 +167,30 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
 
     /// <summary>Checks what can be checked before any call (endpoint syntax); call from BeginProcessing.</summary>
     public void Begin() => Connections.Validate();
+
+    /// <summary>One pipeline input; the subclass decides what to do with it.</summary>
+    public void Process(ImageInput input) => Guard(() =>
+    {
+        ThrowIfHalted();
+        if (AnsweredBeforeConnecting(input)) return;
+        ProcessInput(input);
+        Queue.DrainAvailable(Host);
+        WriteProgress();
+        ThrowIfHalted();
+    });
+
+    protected abstract void ProcessInput(ImageInput input);
+
+    /// <summary>EndProcessing: finishes every run and writes every remaining outcome.</summary>
+    public void Complete() => Guard(() =>
+    {
+        ThrowIfHalted();
+        var all = Task.WhenAll(_runs.Values.Select(r => r.CompleteAsync()).ToArray());
+        Queue.DrainUntil(all, Host, WriteProgress);
+        ThrowIfHalted();
+        Record.End(StopSignal.Stopping.IsCancellationRequested ? CloudImageRunState.Stopped : CloudImageRunState.Completed);
+        if (_lastProgress.Received > 0) Host.WriteProgress(new ProgressUpdate(Activity, "Done", 100, completed: true));
+    });
 
     protected TRun RunFor(IImageProvider session, bool dryRun)
     {
@@ -123,51 +202,90 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
         return run;
     }
 
-    /// <summary>
-    /// Checks an input before connecting: an unknown provider or a switch it cannot honour stops the
-    /// command; an empty or malformed id gets its error at once. True when the input was answered.
-    /// </summary>
-    protected bool AnsweredBeforeConnecting(ImageInput input)
-    {
-        var provider = Connections.FindProvider(input.Image?.Provider ?? input.Provider);
-        RequireSupportedSwitches(provider);
-        return RejectMalformed(provider, input.Image?.Region ?? input.Region, input.Image?.ImageId ?? input.ImageId);
-    }
-
     /// <summary>Refuses switches the provider cannot honour, before any call.</summary>
     protected virtual void RequireSupportedSwitches(ProviderDefinition provider) { }
 
-    protected IImageProvider SessionFor(ImageInput input) =>
-        Connect(input.Image?.Provider ?? input.Provider, input.Image?.Region ?? input.Region, input.Image);
+    protected IImageProvider SessionFor(ImageInput input) => Connect(input.TargetProvider, input.TargetRegion, input.Image);
 
-    /// <summary>Writes what finished meanwhile; called after each input.</summary>
-    protected void WriteAvailable()
+    /// <summary>Stops the runs and waits for them: calls under way get the grace period, then are cancelled.</summary>
+    protected override void EndEarly()
     {
-        Queue.DrainAvailable(Host);
-        WriteProgress();
+        if (Record.State != CloudImageRunState.Running) return;
+        StopSignal.Stop(Settings.StopGracePeriod);
+        WaitQuietly(Task.WhenAll(_runs.Values.Select(r => r.CompleteAsync()).ToArray()));
+        Record.End(CloudImageRunState.Stopped);
     }
 
-    /// <summary>EndProcessing: finishes every run and writes every remaining outcome.</summary>
-    public void Complete()
+    /// <summary>
+    /// Checks an input before connecting: an unknown provider or a switch it cannot honour stops the
+    /// command; an image whose own provider or region contradicts -Provider/-Region, and an empty or
+    /// malformed id, get their error at once. True when the input was answered.
+    /// </summary>
+    private bool AnsweredBeforeConnecting(ImageInput input)
     {
-        var all = Task.WhenAll(_runs.Values.Select(r => r.CompleteAsync()).ToArray());
+        var provider = Connections.FindProvider(input.TargetProvider);
+        RequireSupportedSwitches(provider);
+        if (input.Image is { } image && Contradiction(image, input) is { } conflict)
+        {
+            Host.WriteError(new ImageError(provider.Name, image.Region, image.ImageId, conflict, image));
+            return true;
+        }
+        return RejectMalformed(provider, input.TargetRegion, input.TargetImageId);
+    }
+
+    private static CloudApiError? Contradiction(CloudImage image, ImageInput input)
+    {
+        string? Differs(string? given, string own, string what) =>
+            !string.IsNullOrEmpty(given) && own.Length > 0 && !string.Equals(given!.Trim(), own, StringComparison.OrdinalIgnoreCase)
+                ? $"Image {image.ImageId} was listed in {what} '{own}', but -{what} says '{given}'. Nothing was sent for it; drop -{what} to act on the image where it is."
+                : null;
+        var message = Differs(input.Provider, image.Provider, "Provider") ?? Differs(input.Region, image.Region, "Region");
+        return message is null ? null : new CloudApiError("ImageTargetConflict", ErrorKind.InvalidArgument, message);
+    }
+
+    /// <summary>Runs a step; if it ends the command early (an error downstream, -ErrorAction Stop, a stop),
+    /// the runs are stopped and waited for before the exception goes on.</summary>
+    private void Guard(Action step)
+    {
         try
         {
-            Queue.DrainUntil(all, Host, WriteProgress);
+            step();
         }
-        finally
+        catch (RunHaltedException)
         {
-            if (_lastProgressResolved >= 0) Host.WriteProgress(new ProgressUpdate(Activity, "Done", 100, completed: true));
+            throw;
         }
+        catch
+        {
+            EndEarly();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a fatal error (no image can succeed: bad credentials, unknown region) the runs are stopped,
+    /// what is already known is written, and the command ends with one terminating error.
+    /// </summary>
+    private void ThrowIfHalted()
+    {
+        if (_runs.Values.Select(r => r.Fatal).FirstOrDefault(f => f is not null) is not { } fatal) return;
+        StopSignal.Stop(Settings.StopGracePeriod);
+        WaitQuietly(Task.WhenAll(_runs.Values.Select(r => r.CompleteAsync()).ToArray()));
+        Record.End(CloudImageRunState.Halted, fatal.Code);
+        Queue.DrainAvailable(Host);
+        throw new RunHaltedException(fatal, Record);
     }
 
     private void WriteProgress()
     {
-        var received = _runs.Values.Sum(r => r.Received);
-        var resolved = _runs.Values.Sum(r => r.Resolved);
-        if (received == 0 || resolved == _lastProgressResolved) return;
-        _lastProgressResolved = resolved;
-        Host.WriteProgress(new ProgressUpdate(Activity, $"{resolved} of {received} images done", resolved * 100 / received));
+        var progress = (Resolved: _runs.Values.Sum(r => r.Resolved), Received: _runs.Values.Sum(r => r.Received));
+        if (progress.Received == 0 || progress == _lastProgress) return;
+        // PowerShell redraws the bar on every record: a few updates a second are enough to read.
+        if (_sinceProgress.IsRunning && _sinceProgress.Elapsed < ProgressInterval && progress.Resolved < progress.Received) return;
+        _lastProgress = progress;
+        _sinceProgress.Restart();
+        Host.WriteProgress(new ProgressUpdate(Activity, $"{progress.Resolved} of {progress.Received} images done",
+            progress.Resolved * 100 / progress.Received));
     }
 }
 
@@ -177,22 +295,17 @@ public sealed class TestImagesCommand : ImageRunCommand<DeletabilityRun>
     private readonly DeleteOptions _options;
 
     public TestImagesCommand(IPipelineHost host, ConnectionOptions connection, DeleteOptions options, OperationSettings? settings = null)
-        : base(host, connection, settings) => _options = options;
+        : base(host, connection, settings, "Test-CloudImageDeletable") => _options = options;
 
     protected override string Activity => "Checking images";
 
     protected override void RequireSupportedSwitches(ProviderDefinition provider) => RemoveImagesCommand.RequireSupported(provider, _options);
 
     protected override DeletabilityRun CreateRun(IImageProvider session, bool dryRun) =>
-        new(session, _options, Queue, Settings, Cancellation);
+        new(session, _options, Queue, Settings, StopSignal, Record);
 
-    public void Process(ImageInput input)
-    {
-        if (AnsweredBeforeConnecting(input)) return;
-        var session = SessionFor(input);
-        RunFor(session, dryRun: true).Add(input.Image?.ImageId ?? input.ImageId, input.Image);
-        WriteAvailable();
-    }
+    protected override void ProcessInput(ImageInput input) =>
+        RunFor(SessionFor(input), dryRun: true).Add(input.TargetImageId, input.Image);
 }
 
 /// <summary>
@@ -208,7 +321,7 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
     private bool _noToAll;
 
     public RemoveImagesCommand(IPipelineHost host, ConnectionOptions connection, DeleteOptions options, ConfirmationSettings confirmation, OperationSettings? settings = null)
-        : base(host, connection, settings)
+        : base(host, connection, settings, "Remove-CloudImage")
     {
         _options = options;
         _confirmation = confirmation;
@@ -219,7 +332,7 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
     protected override void RequireSupportedSwitches(ProviderDefinition provider) => RequireSupported(provider, _options);
 
     protected override RemovalRun CreateRun(IImageProvider session, bool dryRun) =>
-        new(session, dryRun ? _options.AsDryRun() : _options, Queue, Settings, Cancellation);
+        new(session, dryRun ? _options.AsDryRun() : _options, Queue, Settings, StopSignal, Record);
 
     /// <summary>A switch the provider has no flag for is refused before any call.</summary>
     public static void RequireSupported(ProviderDefinition provider, DeleteOptions options)
@@ -232,11 +345,10 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
                 $"-EvenIfInUse is not supported by provider {provider.Name}: its delete call has no such option.", ErrorKind.InvalidArgument);
     }
 
-    public void Process(ImageInput input)
+    protected override void ProcessInput(ImageInput input)
     {
-        if (AnsweredBeforeConnecting(input)) return;
         var session = SessionFor(input);
-        var imageId = input.Image?.ImageId ?? input.ImageId;
+        var imageId = input.TargetImageId;
         var name = input.Image?.Name;
         var target = $"{imageId}{(string.IsNullOrEmpty(name) ? "" : $" ({name})")} in {session.Definition.Name} region {session.Region}";
 
@@ -252,7 +364,6 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
                 RunFor(session, dryRun: false).AddDeclined(imageId ?? "", input.Image);
                 break;
         }
-        WriteAvailable();
     }
 
     private enum Decision { Delete, DryRun, Declined }

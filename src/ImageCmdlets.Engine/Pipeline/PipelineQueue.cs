@@ -16,6 +16,13 @@ public sealed class PipelineQueue : IOperationSink
 
     public void Result(object result) => _items.Add(h => h.WriteResult(result));
     public void Error(ImageError error) => _items.Add(h => h.WriteError(error));
+
+    public void Outcome(CloudImageRunEntry entry) => _items.Add(h =>
+    {
+        if (entry.Error is { } error) h.WriteError(error);
+        else h.WriteResult(entry.Result!);
+        entry.MarkReported();
+    });
     public void Verbose(string message) => _items.Add(h => h.WriteVerbose(message));
     public void Debug(string message) => _items.Add(h => h.WriteDebug(message));
     public void Progress(ProgressUpdate progress) => _items.Add(h => h.WriteProgress(progress));

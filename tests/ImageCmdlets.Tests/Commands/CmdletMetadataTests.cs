@@ -52,7 +52,10 @@ public class CmdletMetadataTests
         var remove = Attr.Of<CmdletAttribute>(typeof(RemoveCloudImageCommand)).Single();
         Assert.True(remove.Flag("SupportsShouldProcess"));
         Assert.Equal((int)ConfirmImpact.High, remove.Named("ConfirmImpact"));
-        Assert.Equal("ById", remove.Named("DefaultParameterSetName"));
+        // The CloudImage set is the default, so that a piped CloudImage binds as itself (PowerShell tries
+        // the default set first) and keeps the session that listed it.
+        Assert.Equal("ByInputObject", remove.Named("DefaultParameterSetName"));
+        Assert.Equal("ByInputObject", Attr.Of<CmdletAttribute>(typeof(TestCloudImageDeletableCommand)).Single().Named("DefaultParameterSetName"));
         Assert.False(Attr.Of<CmdletAttribute>(typeof(TestCloudImageDeletableCommand)).Single().Flag("SupportsShouldProcess"));
         Assert.False(Attr.Of<CmdletAttribute>(typeof(GetCloudImageCommand)).Single().Flag("SupportsShouldProcess"));
     }
@@ -78,7 +81,7 @@ public class CmdletMetadataTests
         Assert.True(input.Flag("ValueFromPipeline"));
         Assert.True(input.Flag("Mandatory"));
         Assert.Equal("ByInputObject", input.Named("ParameterSetName"));
-        Assert.Equal(typeof(CloudImage), cmdlet.GetProperty("InputObject")!.PropertyType);
+        Assert.Equal(typeof(CloudImage[]), cmdlet.GetProperty("InputObject")!.PropertyType);
 
         var id = Params(cmdlet, "ImageId").Single();
         Assert.True(id.Flag("ValueFromPipeline"));              // plain id strings
@@ -89,14 +92,18 @@ public class CmdletMetadataTests
         var alias = Attr.Of<AliasAttribute>(cmdlet.GetProperty("ImageId")!).Single().Data.ConstructorArguments.Single().Value as System.Collections.Generic.IEnumerable<CustomAttributeTypedArgument>;
         Assert.Contains("Id", alias!.Select(a => (string)a.Value!));
 
-        var provider = Params(cmdlet, "Provider").Single();
+        // -Provider/-Region: by property name for ids; optional with CloudImage input (checked against the image's own).
+        var provider = Params(cmdlet, "Provider").Single(p => p.Named("ParameterSetName") as string == "ById");
         Assert.True(provider.Flag("ValueFromPipelineByPropertyName"));
         Assert.True(provider.Flag("Mandatory"));
         Assert.False(provider.Flag("ValueFromPipeline"));
-        Assert.Equal("ById", provider.Named("ParameterSetName"));
-        var region = Params(cmdlet, "Region").Single();
+        var providerWithImage = Params(cmdlet, "Provider").Single(p => p.Named("ParameterSetName") as string == "ByInputObject");
+        Assert.False(providerWithImage.Flag("Mandatory"));
+        Assert.False(providerWithImage.Flag("ValueFromPipelineByPropertyName"));
+        var region = Params(cmdlet, "Region").Single(p => p.Named("ParameterSetName") as string == "ById");
         Assert.True(region.Flag("ValueFromPipelineByPropertyName"));
         Assert.False(region.Flag("Mandatory"));
+        Assert.False(Params(cmdlet, "Region").Single(p => p.Named("ParameterSetName") as string == "ByInputObject").Flag("ValueFromPipelineByPropertyName"));
     }
 
     [Fact]

@@ -236,19 +236,22 @@ public class OpenStackEndToEndTests : IAsyncLifetime
         var session = OpenStackProvider.Definition.Connect(new ConnectionRequest { Environment = GlanceServer.Environment_() });
         using var cts = new CancellationTokenSource();
         var sink = new CancelAfterSink(cts, after: 5);
-        var run = new RemovalRun(session, DeleteOptions.Default, sink, new OperationSettings { MaxConcurrentCalls = 2 }, cts.Token);
+        var record = new CloudImageRun("Remove-CloudImage");
+        var run = new RemovalRun(session, DeleteOptions.Default, sink, new OperationSettings { MaxConcurrentCalls = 2 }, StopSignal.From(cts.Token), record);
         foreach (var id in ids) run.Add(id);
         await run.CompleteAsync();
 
-        Assert.Equal(40, sink.OutcomeCount);
+        Assert.Equal(40, record.Received);
+        Assert.DoesNotContain(record.Entries, e => e.Status == CloudImageRunStatus.Pending);
         Assert.All(sink.OutcomeCountsById().Values, n => Assert.Equal(1, n));
         var deleted = sink.Removals.Where(r => r.Status == RemovalStatus.Deleted).Select(r => r.ImageId).ToArray();
-        var notStarted = sink.Errors.Where(e => e.Error.Kind == ErrorKind.Cancelled && e.Error.Message.Contains("before its turn")).Select(e => e.ImageId).ToArray();
-        var detail = $"deleted {deleted.Length}, not started {notStarted.Length}, other {string.Join(" | ", sink.Errors.Where(e => !notStarted.Contains(e.ImageId)).Select(e => e.Error.Code + ": " + e.Error.Message).Distinct())}";
+        Assert.Equal(deleted.OrderBy(i => i), record.Entries.Where(e => e.Status == CloudImageRunStatus.Deleted).Select(e => e.ImageId).OrderBy(i => i));
+        var notStarted = record.Entries.Where(e => e.Status == CloudImageRunStatus.NotProcessed).Select(e => e.ImageId).ToArray();
+        var detail = $"deleted {deleted.Length}, not started {notStarted.Length}, other {string.Join(" | ", record.Entries.Where(e => !notStarted.Contains(e.ImageId)).Select(e => e.Status + ": " + e.Message).Distinct())}";
         Assert.True(deleted.Length is >= 5 and <= 39, detail);
         Assert.True(notStarted.Length > 0, detail);
         // Only calls actually under way (at most MaxConcurrentCalls = 2) may have an unknown effect.
-        var inFlight = sink.Errors.Count(e => e.Error.Kind == ErrorKind.Cancelled && e.Error.Message.Contains("may or may not"));
+        var inFlight = record.Entries.Count(e => e.Status == CloudImageRunStatus.Unknown);
         Assert.True(inFlight <= 2, detail);
         Assert.Equal(40, deleted.Length + notStarted.Length + inFlight);
         foreach (var id in deleted) Assert.False(await _admin.ExistsAsync(id), $"{id} reported deleted but exists");
@@ -296,6 +299,7 @@ public class OpenStackEndToEndTests : IAsyncLifetime
 
         public void Result(object result) { _inner.Result(result); if (_inner.Results.Count >= _after) _cts.Cancel(); }
         public void Error(ImageError error) => _inner.Error(error);
+        public void Outcome(CloudImageRunEntry entry) { _inner.Outcome(entry); if (_inner.Results.Count >= _after) _cts.Cancel(); }
         public void Verbose(string message) => _inner.Verbose(message);
         public void Debug(string message) => _inner.Debug(message);
         public void Progress(ProgressUpdate progress) => _inner.Progress(progress);

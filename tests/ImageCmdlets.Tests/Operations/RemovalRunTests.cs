@@ -136,7 +136,7 @@ public class RemovalRunTests
     }
 
     [Fact]
-    public async Task A_fatal_error_stops_further_calls_and_answers_every_image_with_it()
+    public async Task A_fatal_error_stops_further_calls_and_leaves_every_image_recorded_as_not_processed()
     {
         var provider = new FakeProvider(new ProviderCapabilities
         {
@@ -146,9 +146,17 @@ public class RemovalRunTests
         provider.AddMany(8);
         provider.FailNextCall(new CloudApiError("AuthFailure.SignatureFailure", ErrorKind.Authentication, "bad signature"));
 
-        var sink = await RemoveAsync(provider, DeleteOptions.Default, Enumerable.Range(0, 8).Select(i => $"img-{i:d4}").ToArray());
+        var sink = new CollectingSink();
+        var record = new CloudImageRun("Remove-CloudImage");
+        var run = new RemovalRun(provider, DeleteOptions.Default, sink, Fast, record: record);
+        for (var i = 0; i < 8; i++) run.Add($"img-{i:d4}");
+        await run.CompleteAsync();
 
-        Assert.Equal(8, sink.Errors.Count(e => e.Error.Code == "AuthFailure.SignatureFailure"));
+        // The command turns the fatal error into one terminating error; no image gets an error of its own.
+        Assert.Equal("AuthFailure.SignatureFailure", run.Fatal?.Code);
+        Assert.Equal(0, sink.OutcomeCount);
+        Assert.All(record.Entries, e => Assert.Equal(CloudImageRunStatus.NotProcessed, e.Status));
+        Assert.Equal(8, record.Entries.Count);
         Assert.Single(provider.DeleteCalls);
         Assert.Equal(8, provider.ImageCount);
     }
@@ -221,19 +229,24 @@ public class RemovalRunTests
         provider.DeleteGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cts = new CancellationTokenSource();
         var sink = new CollectingSink();
-        var run = new RemovalRun(provider, DeleteOptions.Default, sink, Fast, cts.Token);
+        var record = new CloudImageRun("Remove-CloudImage");
+        var run = new RemovalRun(provider, DeleteOptions.Default, sink, Fast, StopSignal.From(cts.Token), record);
         for (var i = 0; i < 20; i++) run.Add($"img-{i:d4}");
 
         while (provider.DeleteCalls.Count < 2) await Task.Delay(5);
         cts.Cancel();
         await run.CompleteAsync();
 
-        Assert.Equal(20, sink.OutcomeCount);
-        Assert.All(sink.OutcomeCountsById().Values, n => Assert.Equal(1, n));
-        var cancelled = sink.Errors.Where(e => e.Error.Kind == ErrorKind.Cancelled).ToArray();
-        Assert.Equal(20, cancelled.Length);
-        Assert.Contains(cancelled, e => e.Error.Message.Contains("may or may not have been deleted"));
-        Assert.Contains(cancelled, e => e.Error.Message.Contains("before its turn"));
+        // Nothing is written for images the run ended without (a stopped pipeline takes no output);
+        // the run's record has each of them: the two calls under way (2 ids each) in doubt, the rest not processed.
+        Assert.Equal(0, sink.OutcomeCount);
+        Assert.Equal(20, record.Received);
+        var statuses = record.Entries.GroupBy(e => e.Status).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(4, statuses[CloudImageRunStatus.Unknown]);
+        Assert.Equal(16, statuses[CloudImageRunStatus.NotProcessed]);
+        Assert.Contains(record.Entries, e => e.Message!.Contains("may or may not have been deleted"));
+        Assert.Equal(20, record.Unfinished.Count);
+        Assert.All(record.Unfinished, image => Assert.Same(provider, image.Connection));
     }
 
     [Fact]

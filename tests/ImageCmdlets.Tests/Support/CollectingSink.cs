@@ -16,6 +16,12 @@ public sealed class CollectingSink : IOperationSink
 
     public void Result(object result) { lock (_gate) _results.Add(result); }
     public void Error(ImageError error) { lock (_gate) _errors.Add(error); }
+    public void Outcome(CloudImageRunEntry entry)
+    {
+        if (entry.Error is { } error) Error(error);
+        else Result(entry.Result!);
+        entry.MarkReported();
+    }
     public void Verbose(string message) { lock (_gate) _verbose.Add(message); }
     public void Debug(string message) { lock (_gate) _debug.Add(message); }
     public void Progress(ProgressUpdate progress) { lock (_gate) _progress.Add(progress); }

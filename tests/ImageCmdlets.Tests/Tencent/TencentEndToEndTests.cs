@@ -262,14 +262,20 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BadCredentialsStopTheRunWithOneErrorPerImageAndNoSecret()
+    public async Task BadCredentialsHaltTheRunWithNothingDeletedAndNoSecret()
     {
         var ids = Emulator.SeedPrivateImages(120);
         var provider = _bed.Connect(credential: new AccessKeyCredential(TencentTestBed.SecretId, new Secret("notTheRightSecret0000000000000001")));
 
-        var sink = await RemoveAsync(DeleteOptions.Default, Fast, ids, provider);
+        var sink = new CollectingSink();
+        var record = new CloudImageRun("Remove-CloudImage");
+        var run = new RemovalRun(provider, DeleteOptions.Default, sink, Fast, record: record);
+        foreach (var id in ids) run.Add(id);
+        await run.CompleteAsync();
 
-        Assert.All(ids, id => Assert.Equal("AuthFailure.SignatureFailure", sink.ErrorFor(id).Error.Code));
+        Assert.Equal("AuthFailure.SignatureFailure", run.Fatal?.Code);
+        Assert.Equal(0, sink.OutcomeCount);
+        Assert.All(record.Entries, e => Assert.Equal(CloudImageRunStatus.NotProcessed, e.Status));
         Assert.Equal(ids.Count, Emulator.ImageIds.Count);
         // Authentication failures are not split or retried: at most one call per batch already under way.
         Assert.True(Emulator.CallsOf("DeleteImages").Count <= 3);

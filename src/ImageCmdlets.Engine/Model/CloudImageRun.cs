@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ImageCmdlets.Operations;
+using ImageCmdlets.Providers;
+
+namespace ImageCmdlets;
+
+/// <summary>Where a run stands, or how it ended.</summary>
+public enum CloudImageRunState
+{
+    Running,
+    /// <summary>Every image received has its outcome.</summary>
+    Completed,
+    /// <summary>Ended early: Ctrl+C, -ErrorAction Stop, Select-Object -First, or another command's error.</summary>
+    Stopped,
+    /// <summary>A problem no image could escape (credentials, region) ended it with a terminating error.</summary>
+    Halted,
+}
+
+/// <summary>What happened to one image of a run, as far as it is known.</summary>
+public enum CloudImageRunStatus
+{
+    /// <summary>Received; no outcome yet.</summary>
+    Pending,
+    Deleted,
+    Deleting,
+    WouldDelete,
+    Declined,
+    Duplicate,
+    Deletable,
+    NotDeletable,
+    /// <summary>The image has an error outcome (ErrorId says which).</summary>
+    Failed,
+    /// <summary>The run ended before anything was done to the image: no call for it was sent, or every one was refused unread.</summary>
+    NotProcessed,
+    /// <summary>The run ended while a delete call for the image was under way: it may or may not have been deleted.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// The record of one Remove-CloudImage or Test-CloudImageDeletable invocation: every image it received
+/// and what became of it. PowerShell accepts no output once a pipeline is stopped, so outcomes learnt
+/// after Ctrl+C (and images never reached) can only be found here; the cmdlets keep the latest record
+/// in $CloudImageLastRun. Its entries are updated while the run goes on, so it is never stale.
+/// </summary>
+public sealed class CloudImageRun
+{
+    private readonly List<CloudImageRunEntry> _entries = new();
+
+    public CloudImageRun(string command)
+    {
+        Command = command;
+        StartedAt = DateTimeOffset.Now;
+    }
+
+    public string Command { get; }
+    public DateTimeOffset StartedAt { get; }
+    public DateTimeOffset? EndedAt { get; private set; }
+    public CloudImageRunState State { get; private set; } = CloudImageRunState.Running;
+    /// <summary>The error code that halted the run, when it was halted.</summary>
+    public string? HaltedBy { get; private set; }
+
+    public IReadOnlyList<CloudImageRunEntry> Entries
+    {
+        get { lock (_entries) return _entries.ToArray(); }
+    }
+
+    public int Received
+    {
+        get { lock (_entries) return _entries.Count; }
+    }
+
+    /// <summary>Images whose fate is not known: never processed, or caught in flight. Each is a CloudImage
+    /// bound to the session that handled it, so piping them to Test-CloudImageDeletable or
+    /// Remove-CloudImage acts on the same account, region and endpoint.</summary>
+    public IReadOnlyList<CloudImage> Unfinished =>
+        Entries.Where(e => e.Status is CloudImageRunStatus.Pending or CloudImageRunStatus.NotProcessed or CloudImageRunStatus.Unknown)
+            .Select(e => e.AsImage()).ToArray();
+
+    /// <summary>Outcomes that were known but never reached the pipeline (the run was stopped first).</summary>
+    public IReadOnlyList<CloudImageRunEntry> Unreported =>
+        Entries.Where(e => !e.Reported && e.Status is not (CloudImageRunStatus.Pending or CloudImageRunStatus.NotProcessed or CloudImageRunStatus.Unknown)).ToArray();
+
+    internal CloudImageRunEntry Admit(string imageId, IImageProvider session, CloudImage? image)
+    {
+        lock (_entries)
+        {
+            var entry = new CloudImageRunEntry(_entries.Count + 1, imageId, session, image);
+            _entries.Add(entry);
+            return entry;
+        }
+    }
+
+    /// <summary>Ends the record (the runs have closed every entry by then).</summary>
+    internal void End(CloudImageRunState state, string? haltedBy = null)
+    {
+        lock (_entries)
+        {
+            if (State != CloudImageRunState.Running) return;
+            State = state;
+            HaltedBy = haltedBy;
+            EndedAt = DateTimeOffset.Now;
+        }
+    }
+
+    public override string ToString()
+    {
+        var entries = Entries;
+        var unfinished = entries.Count(e => e.Status is CloudImageRunStatus.Pending or CloudImageRunStatus.NotProcessed or CloudImageRunStatus.Unknown);
+        return string.Format(CultureInfo.InvariantCulture, "{0}: {1}, {2} received, {3} unfinished", Command, State, entries.Count, unfinished);
+    }
+}
+
+/// <summary>One image of a <see cref="CloudImageRun"/>.</summary>
+public sealed class CloudImageRunEntry
+{
+    private readonly IImageProvider _session;
+    private volatile bool _reported;
+
+    internal CloudImageRunEntry(int sequence, string imageId, IImageProvider session, CloudImage? image)
+    {
+        Sequence = sequence;
+        ImageId = imageId;
+        _session = session;
+        Image = image;
+    }
+
+    /// <summary>Position in the run's input, from 1.</summary>
+    public int Sequence { get; }
+    public string ImageId { get; }
+    public string Provider => _session.Definition.Name;
+    public string Region => _session.Region;
+    public string? Name => Image?.Name;
+    public CloudImageRunStatus Status { get; private set; } = CloudImageRunStatus.Pending;
+    /// <summary>The error id, when the outcome is an error.</summary>
+    public string? ErrorId => Error?.Error.Code;
+    public string? Message { get; private set; }
+    /// <summary>The result object (CloudImageRemoval or CloudImageDeletability), when the outcome is one.</summary>
+    public object? Result { get; private set; }
+    /// <summary>The outcome reached the pipeline.</summary>
+    public bool Reported => _reported;
+
+    /// <summary>The image as listed or described, when known.</summary>
+    internal CloudImage? Image { get; set; }
+    internal ImageError? Error { get; private set; }
+
+    internal void Succeed(object result, CloudImageRunStatus status, string? message)
+    {
+        Result = result;
+        Message = message;
+        Status = status;
+    }
+
+    internal void Fail(ImageError error)
+    {
+        Error = error;
+        Message = error.Error.Message;
+        Status = CloudImageRunStatus.Failed;
+    }
+
+    /// <summary>The run ended without an outcome for this image.</summary>
+    internal void Abandon(CloudImageRunStatus status, string message)
+    {
+        Status = status;
+        Message = message;
+    }
+
+    internal void MarkReported() => _reported = true;
+
+    /// <summary>The image, bound to the session that handled it (a CloudImage made from the id when it was never described).</summary>
+    internal CloudImage AsImage() => Image is { Connection: not null } image
+        ? image
+        : new CloudImage { Provider = Provider, Region = Region, ImageId = ImageId, Name = Image?.Name, Connection = _session };
+
+    public override string ToString() => $"{ImageId}: {Status}";
+}
