@@ -1,4 +1,9 @@
-# Helpers shared by the Pester tests. Windows PowerShell 5.1 and PowerShell 7.4+ compatible.
+# The Pester suite's shared test language: every provider under test is a "test cloud" with the same
+# verbs (list its splat, seed an image in a condition, inject a fault, read its call log), so a test is
+# written once and runs for every provider. Emulated providers come from the emulator host's
+# emulators.json (tools/emulators, started by build.ps1); OpenStack is the real Glance + Keystone that
+# tools/openstack/start.sh runs. A provider added to the emulator host joins every test by itself.
+# Windows PowerShell 5.1 and PowerShell 7.4+ compatible.
 
 function Get-ImageCmdletsModulePath {
     if ($env:IMAGECMDLETS_MODULE) { return $env:IMAGECMDLETS_MODULE }
@@ -9,6 +14,110 @@ function Get-ImageCmdletsModulePath {
 function Get-ErrorRecordOf([scriptblock] $Script) {
     try { & $Script | Out-Null } catch { return $_ }
     return $null
+}
+
+function New-TestCredential([string] $User, [string] $Secret) {
+    New-Object System.Management.Automation.PSCredential($User, (ConvertTo-SecureString $Secret -AsPlainText -Force))
+}
+
+# Every provider under test, as test clouds.
+function Get-TestCloud {
+    $clouds = @()
+    if ($env:IMAGECMDLETS_EMULATORS) {
+        $file = Join-Path $env:IMAGECMDLETS_EMULATORS 'emulators.json'
+        foreach ($e in (Get-Content -Raw $file | ConvertFrom-Json)) {
+            $conditions = @{}
+            foreach ($p in $e.conditions.PSObject.Properties) { $conditions[$p.Name] = $p.Value }
+            $clouds += [pscustomobject]@{
+                Name       = $e.provider
+                Kind       = 'Emulator'
+                Endpoint   = $e.endpoint
+                Region     = $e.defaultRegion
+                Regions    = @($e.regions)
+                Key        = $e.accessKeyId
+                Secret     = $e.secret
+                Conditions = $conditions
+                HasCallLog = $true
+            }
+        }
+    }
+    if (Import-OpenStackTestEnvironment) {
+        $clouds += [pscustomobject]@{
+            Name       = 'OpenStack'
+            Kind       = 'Glance'
+            Endpoint   = $null
+            Region     = $env:OS_REGION_NAME
+            Regions    = @($env:OS_REGION_NAME)
+            Key        = $env:OS_USERNAME
+            Secret     = $env:OS_PASSWORD
+            Conditions = @{ deletable = $null; protected = 'ImageProtected' }
+            HasCallLog = $false
+        }
+    }
+    $clouds
+}
+
+# The parameters that reach a test cloud, for splatting: @{ Provider; Region; Endpoint; Credential }.
+function Get-CloudSplat($Cloud, [switch] $NoRegion) {
+    $splat = @{ Provider = $Cloud.Name; Credential = (New-TestCredential $Cloud.Key $Cloud.Secret) }
+    if ($Cloud.Endpoint) { $splat.Endpoint = $Cloud.Endpoint }
+    if ($Cloud.Region -and -not $NoRegion) { $splat.Region = $Cloud.Region }
+    $splat
+}
+
+function Invoke-Emulator($Cloud, [string] $Method, [string] $Path, $Body) {
+    $uri = $Cloud.Endpoint.TrimEnd('/') + '/_emulator' + $Path
+    if ($null -ne $Body) {
+        Invoke-RestMethod -Method $Method -Uri $uri -Body ($Body | ConvertTo-Json -Depth 8) -ContentType 'application/json'
+    } else {
+        Invoke-RestMethod -Method $Method -Uri $uri
+    }
+}
+
+# Seeds images in a condition (deletable, protected, inUse, sharedToOthers, ...); returns {id, name, expectedError}.
+function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable', [int] $Count = 1, [string] $Region) {
+    if ($Cloud.Kind -eq 'Glance') {
+        $token = Get-GlanceTestToken
+        $names = if ($Count -eq 1) { @($Name) } else { 0..($Count - 1) | ForEach-Object { '{0}-{1:d4}' -f $Name, $_ } }
+        foreach ($n in $names) {
+            [pscustomobject]@{
+                id            = New-GlanceTestImage -Token $token -Name $n -Protected:($Condition -eq 'protected')
+                name          = $n
+                expectedError = $Cloud.Conditions[$Condition]
+            }
+        }
+        return
+    }
+    $spec = @{ name = $Name; condition = $Condition; count = $Count }
+    if ($Region) { $spec.region = $Region }
+    (Invoke-Emulator $Cloud Post '/images' @{ images = @($spec) }).images
+}
+
+function Test-TestImage($Cloud, [string] $Id) {
+    if ($Cloud.Kind -eq 'Glance') { return Test-GlanceTestImage -Token (Get-GlanceTestToken) -Id $Id }
+    [bool]((Invoke-Emulator $Cloud Get '/images').images | Where-Object id -eq $Id)
+}
+
+# Queues faults for the next matching calls: ServiceUnavailable, ServerError, ConnectionReset, SlowResponse, MalformedBody, ResetAfterProcessing, Throttle.
+function Add-TestFault($Cloud, [string] $Kind, [string] $Action, [int] $Count = 1, [int] $DelayMs = 0) {
+    $fault = @{ kind = $Kind; count = $Count; delayMs = $DelayMs }
+    if ($Action) { $fault.action = $Action }
+    $null = Invoke-Emulator $Cloud Post '/faults' @{ faults = @($fault) }
+}
+
+function Set-TestLatency($Cloud, [int] $Milliseconds) {
+    $null = Invoke-Emulator $Cloud Post '/settings' @{ latencyMs = $Milliseconds }
+}
+
+# The calls the cloud received (emulators only): {seq, receivedAt, action, status, fault}.
+function Get-TestCall($Cloud) { @((Invoke-Emulator $Cloud Get '/calls').calls) }
+
+# Ids each real deletion removed, in order (emulators only).
+function Get-TestDeletion($Cloud) { @((Invoke-Emulator $Cloud Get '/deleted').deleted) }
+
+# Clears the emulator: images, faults, calls, settings. The Glance cloud keeps its images (tests use unique names).
+function Reset-TestCloud($Cloud) {
+    if ($Cloud.Kind -eq 'Emulator') { $null = Invoke-Emulator $Cloud Post '/reset' $null }
 }
 
 # Reads tools/openstack/start.sh's env.sh into this process's environment; $false when there is none.
@@ -27,12 +136,14 @@ function Import-OpenStackTestEnvironment {
 
 # A Keystone token for seeding test images directly over Glance's API (not through the module).
 function Get-GlanceTestToken {
+    if ($script:GlanceToken) { return $script:GlanceToken }
     $body = @{ auth = @{
             identity = @{ methods = @('password'); password = @{ user = @{ name = $env:OS_USERNAME; domain = @{ id = 'default' }; password = $env:OS_PASSWORD } } }
             scope    = @{ project = @{ name = $env:OS_PROJECT_NAME; domain = @{ id = 'default' } } }
         } } | ConvertTo-Json -Depth 10
     $response = Invoke-WebRequest -Method Post -Uri ($env:OS_AUTH_URL.TrimEnd('/') + '/auth/tokens') -Body $body -ContentType 'application/json' -UseBasicParsing
-    return [string]($response.Headers['X-Subject-Token'] | Select-Object -First 1)
+    $script:GlanceToken = [string]($response.Headers['X-Subject-Token'] | Select-Object -First 1)
+    $script:GlanceToken
 }
 
 function New-GlanceTestImage([string] $Token, [string] $Name, [switch] $Protected) {

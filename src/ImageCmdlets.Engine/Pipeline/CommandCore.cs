@@ -207,13 +207,16 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
 
     protected IImageProvider SessionFor(ImageInput input) => Connect(input.TargetProvider, input.TargetRegion, input.Image);
 
-    /// <summary>Stops the runs and waits for them: calls under way get the grace period, then are cancelled.</summary>
-    protected override void EndEarly()
+    protected override void EndEarly() => EndRuns(CloudImageRunState.Stopped);
+
+    /// <summary>Stops the runs and waits for them (calls under way get the grace period, then are
+    /// cancelled), then closes the record.</summary>
+    private void EndRuns(CloudImageRunState state, string? haltedBy = null)
     {
         if (Record.State != CloudImageRunState.Running) return;
         StopSignal.Stop(Settings.StopGracePeriod);
         WaitQuietly(Task.WhenAll(_runs.Values.Select(r => r.CompleteAsync()).ToArray()));
-        Record.End(CloudImageRunState.Stopped);
+        Record.End(state, haltedBy);
     }
 
     /// <summary>
@@ -255,6 +258,12 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
         {
             throw;
         }
+        catch (ImageCmdletsConfigurationException ex)
+        {
+            // Nothing can start for this input (its credentials, region or endpoint): the command halts.
+            EndRuns(CloudImageRunState.Halted, ex.ErrorId);
+            throw;
+        }
         catch
         {
             EndEarly();
@@ -269,9 +278,7 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
     private void ThrowIfHalted()
     {
         if (_runs.Values.Select(r => r.Fatal).FirstOrDefault(f => f is not null) is not { } fatal) return;
-        StopSignal.Stop(Settings.StopGracePeriod);
-        WaitQuietly(Task.WhenAll(_runs.Values.Select(r => r.CompleteAsync()).ToArray()));
-        Record.End(CloudImageRunState.Halted, fatal.Code);
+        EndRuns(CloudImageRunState.Halted, fatal.Code);
         Queue.DrainAvailable(Host);
         throw new RunHaltedException(fatal, Record);
     }
