@@ -105,7 +105,11 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
         lock (_gate) return _images.Any(i => i.ImageId == imageId);
     }
 
-    /// <summary>Every signed request that reached the API logic or was refused by it, with its parameters.</summary>
+    /// <summary>
+    /// Every signed request that reached the API logic or was refused by it, with its parameters. (A second
+    /// delete of the same id is "ignored" with HTTP 200 and never reaches <see cref="EmulatorServer.DeletedImageIds"/>,
+    /// so tests that look for double deletions count the DeleteImage calls here.)
+    /// </summary>
     public IReadOnlyList<AlibabaCall> Requests
     {
         get { lock (_gate) return _requests.ToArray(); }
@@ -351,17 +355,6 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
         lock (_gate) return _images.Select(i => new EmulatedImage(i.ImageId, i.Name, i.Region, i.Status)).ToList();
     }
 
-    /// <summary>
-    /// 1, 2, 3… spread over twelve base-36 digits, so made-up ids look like real ones: a multiplier coprime
-    /// with 36^12 (odd, not a multiple of 3) maps every serial below 36^12 to its own value.
-    /// </summary>
-    private static long ScrambledSerial(int serial)
-    {
-        const ulong Digits12 = 4738381338321616896; // 36^12
-        const ulong Multiplier = 2928480718740974081; // ≈ 36^12 × 0.618
-        return (long)((UInt128)(ulong)serial * Multiplier % Digits12);
-    }
-
     protected override void RemoveAllImages()
     {
         lock (_gate) _images.Clear();
@@ -388,6 +381,17 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
             _recentCalls.Clear();
         }
         _injectedErrors.Clear();
+    }
+
+    /// <summary>
+    /// 1, 2, 3… spread over twelve base-36 digits, so made-up ids look like real ones: a multiplier coprime
+    /// with 36^12 (odd, not a multiple of 3) maps every serial below 36^12 to its own value.
+    /// </summary>
+    private static long ScrambledSerial(int serial)
+    {
+        const ulong Digits12 = 4738381338321616896; // 36^12
+        const ulong Multiplier = 2928480718740974081; // ≈ 36^12 × 0.618
+        return (long)((UInt128)(ulong)serial * Multiplier % Digits12);
     }
 
     private static EmulatorResponse DryRunPassed() =>

@@ -81,7 +81,7 @@ public abstract partial class EmulatorServer : IAsyncDisposable
     private readonly List<RecordedCall> _calls = new();
     private readonly List<string> _deleted = new();
     private readonly Dictionary<string, EmulatorKey> _keys = new(StringComparer.Ordinal);
-    private EmulatorKey? _firstKey;
+    private string? _primaryKeyId;
     private long _lastSeq;
     private int _lastSerial;
     private WebApplication? _app;
@@ -113,7 +113,7 @@ public abstract partial class EmulatorServer : IAsyncDisposable
     /// <summary>The key shown by the control API: the first one the account was given.</summary>
     public EmulatorKey? PrimaryKey
     {
-        get { lock (_keys) return _firstKey; }
+        get { lock (_keys) return _primaryKeyId is null ? null : _keys[_primaryKeyId]; }
     }
 
     public IReadOnlyList<RecordedCall> Calls
@@ -196,7 +196,7 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         lock (_keys)
         {
             _keys[id] = new EmulatorKey(id, secret, token);
-            _firstKey ??= _keys[id];
+            _primaryKeyId ??= id;
         }
     }
 

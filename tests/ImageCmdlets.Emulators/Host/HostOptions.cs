@@ -15,7 +15,8 @@ internal sealed record HostOptions
         Options:
           --port-base N           emulators listen on N+1, N+2, ... in the order of their provider names (default 18100)
           --random-ports          free ports chosen by the system instead (for tests and CI)
-          --state-dir DIR         where emulators.json and emulators.ps1 are written (default /tmp/imagecmdlets-emulators)
+          --state-dir DIR         where emulators.json and emulators.ps1 are written
+                                  (default /tmp/imagecmdlets-emulators; elsewhere than Linux, under the temp folder)
           --latency-ms N          added to every API request (default 0)
           --no-sample             start with no images instead of the sample
           --exit-on-stdin-close   also stop when standard input closes

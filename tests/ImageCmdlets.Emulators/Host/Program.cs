@@ -57,7 +57,15 @@ internal static class Program
             }
             if (File.Exists(state.JsonPath))
                 await Console.Error.WriteLineAsync($"warning: replacing {state.JsonPath} (left by a host that did not stop cleanly, or one using the same --state-dir).");
-            state.Write(emulators);
+            try
+            {
+                state.Write(emulators);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot write the state files in {state.Directory} ({ex.Message}); pass another --state-dir.");
+                return 1;
+            }
             PrintWelcome(emulators, state);
 
             try { await Task.Delay(Timeout.Infinite, stop.Token); }
