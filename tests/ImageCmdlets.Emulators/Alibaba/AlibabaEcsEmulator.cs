@@ -35,17 +35,44 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
     private static readonly string[] Statuses = { "Creating", "Waiting", "Available", "UnAvailable", "CreateFailed", "Deprecated" };
     private static readonly string[] OwnerAliases = { "system", "self", "others", "marketplace" };
 
+    /// <summary>The demo account's key (emulator only; shaped like a real AccessKey pair).</summary>
+    public const string DemoKeyId = "LTAI5tImageCmdletsDemo01";
+    public const string DemoKeySecret = "ImageCmdletsEmulatorDemoSecret";
+
+    /// <summary>The regions the control API seeds (DescribeImages and DeleteImage take any RegionId).</summary>
+    private static readonly string[] SeedRegions = { "cn-hangzhou", "cn-shanghai", "cn-beijing" };
+
+    private static readonly IReadOnlyDictionary<string, string?> DeleteAnswers = new Dictionary<string, string?>
+    {
+        [ImageCondition.Deletable] = null,
+        [ImageCondition.InUse] = "ImageUsingByInstance",
+        [ImageCondition.SharedToOthers] = "ImageUseShared",
+        // DeleteImage ignores ids that are not the account's own custom images; the module looks every id
+        // up first and reports such an image as not found (never as deleted).
+        [ImageCondition.SharedToMe] = "InvalidImageId.NotFound",
+        // Public (system) image ids are file names, not m-…: the module refuses them before any call.
+        [ImageCondition.Public] = "MalformedImageId",
+        [ImageCondition.Busy] = "ImageIsImporting",
+    };
+
     private readonly object _gate = new();
-    private readonly Dictionary<string, (Secret Secret, string? Token)> _keys = new(StringComparer.Ordinal);
     private readonly List<AlibabaImage> _images = new();
-    private readonly List<string> _deleted = new();
     private readonly List<AlibabaCall> _requests = new();
     private readonly Dictionary<string, Queue<DateTimeOffset>> _recentCalls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Action, int Status, string Code, string Message)> _injectedErrors = new();
 
+    /// <summary>The demo account, with <see cref="DemoKeyId"/>.</summary>
+    public AlibabaEcsEmulator() : this(DemoKeyId, DemoKeySecret) { }
+
     public AlibabaEcsEmulator(string accessKeyId, string accessKeySecret, string? securityToken = null) =>
         AddAccessKey(accessKeyId, accessKeySecret, securityToken);
+
+    public override string Provider => AlibabaProvider.Name;
+
+    public override IReadOnlyList<string> RegionNames => SeedRegions;
+
+    public override IReadOnlyDictionary<string, string?> Conditions => DeleteAnswers;
 
     /// <summary>What DeleteImage answers for an id that is not the account's own custom image. Default: ignored.</summary>
     public MissingImageAnswer MissingImages { get; set; } = MissingImageAnswer.Ignore;
@@ -60,10 +87,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
     public int? CallsPerSecondLimit { get; set; }
 
     /// <summary>An access key the emulated account accepts; with a token it is an STS key and needs x-acs-security-token.</summary>
-    public void AddAccessKey(string id, string secret, string? securityToken = null)
-    {
-        lock (_gate) _keys[id] = (new Secret(secret), securityToken);
-    }
+    public void AddAccessKey(string id, string secret, string? securityToken = null) => RegisterKey(id, secret, securityToken);
 
     public void Seed(params AlibabaImage[] images)
     {
@@ -81,14 +105,11 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
         lock (_gate) return _images.Any(i => i.ImageId == imageId);
     }
 
-    /// <summary>Every image DeleteImage really removed, in order. (A second delete of the same id is "ignored" with
-    /// HTTP 200, so tests that look for double deletions also count the DeleteImage calls in <see cref="Requests"/>.)</summary>
-    public IReadOnlyList<string> DeletedImageIds
-    {
-        get { lock (_gate) return _deleted.ToArray(); }
-    }
-
-    /// <summary>Every signed request that reached the API logic or was refused by it, with its parameters.</summary>
+    /// <summary>
+    /// Every signed request that reached the API logic or was refused by it, with its parameters. (A second
+    /// delete of the same id is "ignored" with HTTP 200 and never reaches <see cref="EmulatorServer.DeletedImageIds"/>,
+    /// so tests that look for double deletions count the DeleteImage calls here.)
+    /// </summary>
     public IReadOnlyList<AlibabaCall> Requests
     {
         get { lock (_gate) return _requests.ToArray(); }
@@ -130,10 +151,8 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
         if (!fields.TryGetValue("Credential", out var keyId) || !fields.TryGetValue("SignedHeaders", out var signedList) || !fields.TryGetValue("Signature", out var signature))
             return Error(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards (Credential, SignedHeaders and Signature are required).");
 
-        (Secret Secret, string? Token) key;
-        lock (_gate)
-            if (!_keys.TryGetValue(keyId, out key))
-                return Error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+        if (!TryGetKey(keyId, out var key))
+            return Error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
 
         if (request.Header("x-acs-version") != ApiVersion)
             return Error(400, "InvalidVersion", "Specified parameter Version is not valid.");
@@ -160,7 +179,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
                 return Error(400, "IncompleteSignature", $"The signed header {name} was not sent.");
             headers.Add(new KeyValuePair<string, string>(name, value));
         }
-        var expected = Acs3Signer.Compute(request.Method, request.Path, query, headers, Encoding.UTF8.GetBytes(request.Body), keyId, key.Secret);
+        var expected = Acs3Signer.Compute(request.Method, request.Path, query, headers, Encoding.UTF8.GetBytes(request.Body), keyId, new Secret(key.Secret));
         if (!Crypto.FixedTimeEquals(expected.Signature, signature))
             return Error(400, "SignatureDoesNotMatch", "Specified signature does not match our calculation. Server string to sign is:" + expected.StringToSign);
 
@@ -185,8 +204,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
         {
             if (!_recentCalls.TryGetValue(action, out var recent)) _recentCalls[action] = recent = new Queue<DateTimeOffset>();
             while (recent.Count > 0 && now - recent.Peek() >= TimeSpan.FromSeconds(1)) recent.Dequeue();
-            if (recent.Count >= limit)
-                return Error(400, "Throttling.User", "Request was denied due to user flow control.");
+            if (recent.Count >= limit) return ThrottlingAnswer();
             recent.Enqueue(now);
         }
         return null;
@@ -296,9 +314,84 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
             if (dryRun) return DryRunPassed();
 
             _images.Remove(image);
-            _deleted.Add(imageId);
+            RecordDeletion(imageId);
         }
         return Ok(JsonValue.NewObject().Set("RequestId", NewRequestId()));
+    }
+
+    protected override EmulatorResponse ThrottlingAnswer() =>
+        Error(400, "Throttling.User", "Request was denied due to user flow control.");
+
+    protected override EmulatedImage CreateImage(ImageSeed seed)
+    {
+        var serial = NextSerial();
+        var image = new AlibabaImage
+        {
+            ImageId = seed.Condition == ImageCondition.Public
+                ? $"aliyun_3_x64_20G_alibase_{seed.CreatedAt.UtcDateTime:yyyyMMdd}_{serial}.vhd"
+                : "m-" + Base36(ScrambledSerial(serial), 12),
+            Region = seed.Region,
+            Name = seed.Name,
+            Status = seed.Condition == ImageCondition.Busy ? "Creating" : "Available",
+            OwnerAlias = seed.Condition switch
+            {
+                ImageCondition.SharedToMe => "others",
+                ImageCondition.Public => "system",
+                _ => "self",
+            },
+            UsedByInstance = seed.Condition == ImageCondition.InUse,
+            SharedWithOthers = seed.Condition == ImageCondition.SharedToOthers,
+            Task = seed.Condition == ImageCondition.Busy ? AlibabaImageTask.Importing : AlibabaImageTask.None,
+            CreatedAt = seed.CreatedAt,
+            SizeGiB = seed.SizeGiB,
+            Tags = seed.Tags,
+        };
+        Seed(image);
+        return new EmulatedImage(image.ImageId, image.Name, image.Region, image.Status);
+    }
+
+    protected override IReadOnlyList<EmulatedImage> ListImages()
+    {
+        lock (_gate) return _images.Select(i => new EmulatedImage(i.ImageId, i.Name, i.Region, i.Status)).ToList();
+    }
+
+    protected override void RemoveAllImages()
+    {
+        lock (_gate) _images.Clear();
+    }
+
+    /// <summary>Control setting callsPerSecond: calls per second accepted for each action (null = no limit).</summary>
+    protected override bool TryApplySetting(string name, JsonValue value)
+    {
+        if (name != "callsPerSecond") return false;
+        if (value.Kind == JsonKind.Null) CallsPerSecondLimit = null;
+        else if (value.AsInt64() is long perSecond and >= 1 and <= 100_000) CallsPerSecondLimit = (int)perSecond;
+        else return false;
+        return true;
+    }
+
+    protected override void ResetProviderState()
+    {
+        lock (_gate)
+        {
+            MissingImages = MissingImageAnswer.Ignore;
+            DryRunChecksImageState = false;
+            CallsPerSecondLimit = null;
+            _requests.Clear();
+            _recentCalls.Clear();
+        }
+        _injectedErrors.Clear();
+    }
+
+    /// <summary>
+    /// 1, 2, 3… spread over twelve base-36 digits, so made-up ids look like real ones: a multiplier coprime
+    /// with 36^12 (odd, not a multiple of 3) maps every serial below 36^12 to its own value.
+    /// </summary>
+    private static long ScrambledSerial(int serial)
+    {
+        const ulong Digits12 = 4738381338321616896; // 36^12
+        const ulong Multiplier = 2928480718740974081; // ≈ 36^12 × 0.618
+        return (long)((UInt128)(ulong)serial * Multiplier % Digits12);
     }
 
     private static EmulatorResponse DryRunPassed() =>

@@ -7,6 +7,7 @@ using System.Net;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using ImageCmdlets.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -32,12 +33,18 @@ public enum FaultKind
     MalformedBody,
     /// <summary>The request is carried out, then the connection is dropped (the client cannot know it worked).</summary>
     ResetAfterProcessing,
+    /// <summary>The provider's own throttling answer (<see cref="EmulatorServer.ThrottlingAnswer"/>).</summary>
+    Throttle,
 }
 
 public sealed record Fault(FaultKind Kind, string? Action = null, TimeSpan Delay = default);
 
 /// <summary>One request the emulator received.</summary>
-public sealed record RecordedCall(DateTimeOffset ReceivedAt, string Action, string Body, int Status, string? FaultApplied);
+public sealed record RecordedCall(DateTimeOffset ReceivedAt, string Action, string Body, int Status, string? FaultApplied)
+{
+    /// <summary>1, 2, 3… in the order the calls were logged; never reused, not even after a reset.</summary>
+    public long Seq { get; init; }
+}
 
 /// <summary>A request as an emulator handler sees it (body already read).</summary>
 public sealed class EmulatorRequest
@@ -60,14 +67,23 @@ public sealed class EmulatorRequest
 public sealed record EmulatorResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
-/// The common shape of every cloud emulator: a real HTTP server on 127.0.0.1 (Kestrel, random port),
-/// a log of the calls it received, an injectable clock and a queue of faults. A provider's emulator
-/// derives from it and implements <see cref="ActionOf"/> and <see cref="HandleAsync"/>.
+/// The common shape of every cloud emulator: a real HTTP server on 127.0.0.1 (Kestrel), the emulated
+/// account's access keys, a log of the calls it received and of the images it deleted, an injectable
+/// clock, a queue of faults, and the provider-neutral control API under <c>/_emulator</c>
+/// (EmulatorServer.Control.cs). A provider's emulator derives from it, implements the abstract members
+/// and has a public parameterless constructor that makes it ready for a person: its regions and one
+/// demo key. The host (and the tests) find emulators by reflection (<see cref="EmulatorCatalog"/>).
 /// </summary>
-public abstract class EmulatorServer : IAsyncDisposable
+public abstract partial class EmulatorServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Fault> _faults = new();
-    private readonly ConcurrentQueue<RecordedCall> _calls = new();
+    private readonly object _logGate = new();
+    private readonly List<RecordedCall> _calls = new();
+    private readonly List<string> _deleted = new();
+    private readonly Dictionary<string, EmulatorKey> _keys = new(StringComparer.Ordinal);
+    private string? _primaryKeyId;
+    private long _lastSeq;
+    private int _lastSerial;
     private WebApplication? _app;
 
     /// <summary>The emulator's base address, e.g. http://127.0.0.1:43127/.</summary>
@@ -76,9 +92,42 @@ public abstract class EmulatorServer : IAsyncDisposable
     /// <summary>The emulator's clock; tests move it to check timestamp windows.</summary>
     public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
-    public IReadOnlyList<RecordedCall> Calls => _calls.ToArray();
+    /// <summary>Waited before each API request is handled (not control requests); zero = none.</summary>
+    public TimeSpan Latency { get; set; }
 
-    public IReadOnlyList<RecordedCall> CallsOf(string action) => _calls.Where(c => c.Action == action).ToArray();
+    /// <summary>The module's name for the provider (ProviderRegistry), e.g. Tencent.</summary>
+    public abstract string Provider { get; }
+
+    /// <summary>Regions the emulator serves, the default first.</summary>
+    public abstract IReadOnlyList<string> RegionNames { get; }
+
+    public string DefaultRegion => RegionNames[0];
+
+    /// <summary>
+    /// Each <see cref="ImageCondition"/> the emulator models → the error code Remove-CloudImage reports for
+    /// such an image (null: it is deleted). That is the provider's code, except where the API would
+    /// silently ignore the id and the module answers without it.
+    /// </summary>
+    public abstract IReadOnlyDictionary<string, string?> Conditions { get; }
+
+    /// <summary>The key shown by the control API: the first one the account was given.</summary>
+    public EmulatorKey? PrimaryKey
+    {
+        get { lock (_keys) return _primaryKeyId is null ? null : _keys[_primaryKeyId]; }
+    }
+
+    public IReadOnlyList<RecordedCall> Calls
+    {
+        get { lock (_logGate) return _calls.ToArray(); }
+    }
+
+    public IReadOnlyList<RecordedCall> CallsOf(string action) => Calls.Where(c => c.Action == action).ToArray();
+
+    /// <summary>Every image deletion carried out, in order (an id deleted twice appears twice).</summary>
+    public IReadOnlyList<string> DeletedImageIds
+    {
+        get { lock (_logGate) return _deleted.ToArray(); }
+    }
 
     /// <summary>Queues faults; each applies to the next request of its action (any action when null).</summary>
     public void InjectFaults(params Fault[] faults)
@@ -88,11 +137,12 @@ public abstract class EmulatorServer : IAsyncDisposable
 
     public int PendingFaults => _faults.Count;
 
-    public async Task StartAsync()
+    /// <summary>Starts listening on 127.0.0.1: on <paramref name="port"/>, or a free port when 0.</summary>
+    public async Task StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         app.Run(ServeAsync);
         await app.StartAsync().ConfigureAwait(false);
@@ -117,34 +167,102 @@ public abstract class EmulatorServer : IAsyncDisposable
     /// <summary>Handles one request: verify the signature, model the API, answer.</summary>
     protected abstract Task<EmulatorResponse> HandleAsync(EmulatorRequest request);
 
+    /// <summary>The provider's own "too many requests" answer, for <see cref="FaultKind.Throttle"/>.</summary>
+    protected abstract EmulatorResponse ThrottlingAnswer();
+
+    /// <summary>Adds one image made from a neutral description (its condition is one of <see cref="Conditions"/>).</summary>
+    protected abstract EmulatedImage CreateImage(ImageSeed seed);
+
+    /// <summary>Every image the account has now, in every region.</summary>
+    protected abstract IReadOnlyList<EmulatedImage> ListImages();
+
+    protected abstract void RemoveAllImages();
+
+    /// <summary>Sets a provider-specific control setting; false when the name or value is not one it knows.</summary>
+    protected virtual bool TryApplySetting(string name, JsonValue value) => false;
+
+    /// <summary>Puts provider-specific settings, logs and limits back to their defaults (images and keys are not touched).</summary>
+    protected virtual void ResetProviderState() { }
+
+    /// <summary>Adds the realistic mix of images a person sees first (<see cref="SampleImages"/>).</summary>
+    public virtual void SeedSample()
+    {
+        foreach (var seed in SampleImages.For(this, Clock())) CreateImage(seed);
+    }
+
+    /// <summary>Registers a key pair; the first one registered is the account's <see cref="PrimaryKey"/>.</summary>
+    protected void RegisterKey(string id, string secret, string? token)
+    {
+        lock (_keys)
+        {
+            _keys[id] = new EmulatorKey(id, secret, token);
+            _primaryKeyId ??= id;
+        }
+    }
+
+    protected bool TryGetKey(string id, out EmulatorKey key)
+    {
+        lock (_keys) return _keys.TryGetValue(id, out key!);
+    }
+
+    /// <summary>Notes that a real deletion removed the image.</summary>
+    protected void RecordDeletion(string imageId)
+    {
+        lock (_logGate) _deleted.Add(imageId);
+    }
+
+    /// <summary>1, 2, 3… per emulator, for made-up ids that are unique and stable from run to run.</summary>
+    protected int NextSerial() => Interlocked.Increment(ref _lastSerial);
+
+    /// <summary><paramref name="value"/> in lower-case base 36, <paramref name="width"/> digits (the lowest ones).</summary>
+    protected static string Base36(long value, int width)
+    {
+        var chars = new char[width];
+        for (var i = width - 1; i >= 0; i--, value /= 36) chars[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[(int)(value % 36)];
+        return new string(chars);
+    }
+
     private async Task ServeAsync(HttpContext context)
     {
         string body;
         using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
             body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        if (context.Request.Path.StartsWithSegments(ControlPrefix))
+        {
+            // The control API is for people and test scripts: no signature, no faults, no latency, not logged.
+            await WriteAsync(context, ServeControl(context.Request, body)).ConfigureAwait(false);
+            return;
+        }
+
         var request = new EmulatorRequest(context, body);
         var receivedAt = Clock();
         var action = ActionOf(request);
+        if (Latency > TimeSpan.Zero)
+        {
+            try { await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return; }
+        }
         var fault = TakeFault(action);
 
-        switch (fault?.Kind)
+        var refusal = fault?.Kind switch
         {
-            case FaultKind.ServerError:
-                Record(receivedAt, action, body, 500, fault);
-                await WriteAsync(context, new EmulatorResponse(500, "Internal Server Error", "text/plain")).ConfigureAwait(false);
-                return;
-            case FaultKind.ServiceUnavailable:
-                Record(receivedAt, action, body, 503, fault);
-                await WriteAsync(context, new EmulatorResponse(503, "<html><body>503 Service Unavailable</body></html>", "text/html")).ConfigureAwait(false);
-                return;
-            case FaultKind.ConnectionReset:
-                Record(receivedAt, action, body, 0, fault);
-                context.Abort();
-                return;
-            case FaultKind.MalformedBody:
-                Record(receivedAt, action, body, 200, fault);
-                await WriteAsync(context, new EmulatorResponse(200, "{\"Response\": <truncated", "application/json")).ConfigureAwait(false);
-                return;
+            FaultKind.ServerError => new EmulatorResponse(500, "Internal Server Error", "text/plain"),
+            FaultKind.ServiceUnavailable => new EmulatorResponse(503, "<html><body>503 Service Unavailable</body></html>", "text/html"),
+            FaultKind.MalformedBody => new EmulatorResponse(200, "{\"Response\": <truncated", "application/json"),
+            FaultKind.Throttle => ThrottlingAnswer(),
+            _ => null,
+        };
+        if (fault?.Kind == FaultKind.ConnectionReset)
+        {
+            Record(receivedAt, action, body, 0, fault);
+            context.Abort();
+            return;
+        }
+        if (refusal is not null)
+        {
+            Record(receivedAt, action, body, refusal.Status, fault);
+            await WriteAsync(context, refusal).ConfigureAwait(false);
+            return;
         }
 
         var response = await HandleAsync(request).ConfigureAwait(false);
@@ -181,8 +299,11 @@ public abstract class EmulatorServer : IAsyncDisposable
         }
     }
 
-    private void Record(DateTimeOffset at, string action, string body, int status, Fault? fault) =>
-        _calls.Enqueue(new RecordedCall(at, action, body, status, fault?.Kind.ToString()));
+    private void Record(DateTimeOffset at, string action, string body, int status, Fault? fault)
+    {
+        lock (_logGate)
+            _calls.Add(new RecordedCall(at, action, body, status, fault?.Kind.ToString()) { Seq = ++_lastSeq });
+    }
 
     private static async Task WriteAsync(HttpContext context, EmulatorResponse response)
     {

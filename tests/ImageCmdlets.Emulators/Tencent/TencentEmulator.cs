@@ -24,33 +24,61 @@ public sealed class TencentEmulator : EmulatorServer
     public const string ApiVersion = "2017-03-12";
     public static readonly TimeSpan TimestampWindow = TimeSpan.FromMinutes(5);
 
+    /// <summary>The demo account's key (emulator only; shaped like a real SecretId and SecretKey).</summary>
+    public const string DemoSecretId = "AKIDImageCmdletsEmulatorDemo00000001";
+    public const string DemoSecretKey = "ImageCmdletsEmulatorDemoSecret01";
+
+    /// <summary>DeleteImages' documented rate: 10 calls per second.</summary>
+    private const int DocumentedDeleteCallsPerSecond = 10;
+
+    private static readonly IReadOnlyDictionary<string, string?> DeleteAnswers = new Dictionary<string, string?>
+    {
+        [ImageCondition.Deletable] = null,
+        // CVM refuses a delete while the image is USING ("in use"); it documents no other in-use check.
+        [ImageCondition.InUse] = "InvalidImageId.IncorrectState",
+        [ImageCondition.SharedToOthers] = "InvalidImageId.InShared",
+        [ImageCondition.SharedToMe] = "InvalidParameterValue.InvalidImageIdIsShared",
+        [ImageCondition.Public] = "UnauthorizedOperation.ImageNotBelongToAccount",
+        [ImageCondition.Busy] = "InvalidImageId.IncorrectState",
+    };
+
     private static readonly Regex IdPattern = new("^img-[0-9a-z]{8,}$", RegexOptions.CultureInvariant);
     private static readonly HashSet<string> BusyStates = new(StringComparer.Ordinal) { "CREATING", "SYNCING", "IMPORTING", "USING" };
     private static readonly HashSet<string> PlainFilters = new(StringComparer.Ordinal)
         { "image-id", "image-type", "image-name", "platform", "tag-key", "tag-value" };
 
     private readonly object _gate = new();
-    private readonly Dictionary<string, (string Secret, string? Token)> _keys = new(StringComparer.Ordinal);
     private readonly List<TencentEmulatorImage> _images = new();
     private readonly HashSet<string> _snapshots = new(StringComparer.Ordinal);
-    private readonly List<string> _deleted = new();
     private readonly Queue<DateTimeOffset> _recentDeleteCalls = new();
-    private int _nextId;
+    private readonly string _defaultRegion;
     private int _throttleNextDeleteCalls;
+
+    /// <summary>The demo account: ap-guangzhou and ap-shanghai, with <see cref="DemoSecretId"/>.</summary>
+    public TencentEmulator() : this(Array.Empty<string>()) => AddKey(DemoSecretId, DemoSecretKey);
 
     public TencentEmulator(params string[] regions)
     {
-        Regions = new HashSet<string>(regions.Length > 0 ? regions : new[] { "ap-guangzhou", "ap-shanghai" }, StringComparer.Ordinal);
+        var served = regions.Length > 0 ? regions : new[] { "ap-guangzhou", "ap-shanghai" };
+        _defaultRegion = served[0];
+        Regions = new HashSet<string>(served, StringComparer.Ordinal);
     }
 
     /// <summary>Regions the emulator serves; any other X-TC-Region is UnsupportedRegion.</summary>
     public ISet<string> Regions { get; }
 
+    public override string Provider => TencentProvider.Name;
+
+    public override IReadOnlyList<string> RegionNames =>
+        Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ThenBy(r => r, StringComparer.Ordinal).ToList();
+
+    public override IReadOnlyDictionary<string, string?> Conditions => DeleteAnswers;
+
     /// <summary>Most ids one DeleteImages call takes (more: InvalidParameterValue.LimitExceeded); null = no limit, as documented.</summary>
     public int? MaxIdsPerDeleteCall { get; set; }
 
     /// <summary>DeleteImages calls admitted within any 1 s (more are refused with RequestLimitExceeded); 0 = no limit. The documented limit is 10.</summary>
-    public int DeleteCallsPerSecond { get; set; } = 10;
+    public int DeleteCallsPerSecond { get; set; } = DocumentedDeleteCallsPerSecond;
 
     /// <summary>
     /// Answer a passing DryRun with the error code DryRunOperation, as many other Tencent services do
@@ -65,10 +93,7 @@ public sealed class TencentEmulator : EmulatorServer
     }
 
     /// <summary>Registers a key pair; a token makes it a temporary key that must come with X-TC-Token.</summary>
-    public void AddKey(string secretId, string secretKey, string? token = null)
-    {
-        lock (_gate) _keys[secretId] = (secretKey, token);
-    }
+    public void AddKey(string secretId, string secretKey, string? token = null) => RegisterKey(secretId, secretKey, token);
 
     /// <summary>Adds an image (an id is made up when it has none); its snapshots become known snapshots.</summary>
     public TencentEmulatorImage AddImage(TencentEmulatorImage image)
@@ -111,12 +136,6 @@ public sealed class TencentEmulator : EmulatorServer
     public IReadOnlyCollection<string> SnapshotIds
     {
         get { lock (_gate) return _snapshots.ToList(); }
-    }
-
-    /// <summary>Every image deletion carried out, in order (an id deleted twice would appear twice).</summary>
-    public IReadOnlyList<string> DeletedImageIds
-    {
-        get { lock (_gate) return _deleted.ToList(); }
     }
 
     protected override string ActionOf(EmulatorRequest request) => request.Header("X-TC-Action") ?? "";
@@ -173,12 +192,8 @@ public sealed class TencentEmulator : EmulatorServer
                 $"Signature expired. Timestamp is {timestamp}, server time is {now}, the allowed skew is 300 seconds.");
 
         var secretId = match.Groups["id"].Value;
-        (string Secret, string? Token) key;
-        lock (_gate)
-        {
-            if (!_keys.TryGetValue(secretId, out key))
-                return Error("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.");
-        }
+        if (!TryGetKey(secretId, out var key))
+            return Error("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.");
 
         var headers = signedHeaders.Select(n => new KeyValuePair<string, string>(n, request.Header(n) ?? "")).ToList();
         var expected = Tc3Signer.Compute(new Tc3SigningInput
@@ -272,7 +287,7 @@ public sealed class TencentEmulator : EmulatorServer
             if (_throttleNextDeleteCalls > 0)
             {
                 _throttleNextDeleteCalls--;
-                return Error("RequestLimitExceeded", "Your current request times exceeds the frequency limit.");
+                return ThrottlingAnswer();
             }
             if (DeleteCallsPerSecond > 0 && _recentDeleteCalls.Count >= DeleteCallsPerSecond)
                 return Error("RequestLimitExceeded",
@@ -313,7 +328,7 @@ public sealed class TencentEmulator : EmulatorServer
             foreach (var image in targets)
             {
                 _images.Remove(image);
-                _deleted.Add(image.ImageId);
+                RecordDeletion(image.ImageId);
                 if (deleteSnapshots)
                     foreach (var s in image.SnapshotIds) _snapshots.Remove(s);
             }
@@ -348,14 +363,77 @@ public sealed class TencentEmulator : EmulatorServer
             .Set("LicenseType", "TencentCloud");
     }
 
-    private string NewImageId()
+    // Eight base-36 digits from a counter: unique, stable across runs, and shaped like the real ones.
+    private string NewImageId() => "img-" + Base36(NextSerial() + 36L * 36 * 36 * 36 * 36 * 36 * 36 * 10, 8);
+
+    protected override EmulatorResponse ThrottlingAnswer() =>
+        Error("RequestLimitExceeded", "Your current request times exceeds the frequency limit.");
+
+    protected override EmulatedImage CreateImage(ImageSeed seed) => Summary(AddImage(new TencentEmulatorImage
     {
-        // Eight base-36 digits from a counter: unique, stable across runs, and shaped like the real ones.
-        long n = ++_nextId + 36L * 36 * 36 * 36 * 36 * 36 * 36 * 10;
-        var chars = new char[8];
-        for (var i = 7; i >= 0; i--, n /= 36) chars[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[(int)(n % 36)];
-        return "img-" + new string(chars);
+        Name = seed.Name,
+        Region = seed.Region,
+        CreatedTime = seed.CreatedAt,
+        SizeGiB = seed.SizeGiB,
+        Tags = seed.Tags,
+        ImageType = seed.Condition switch
+        {
+            ImageCondition.SharedToMe => "SHARED_IMAGE",
+            ImageCondition.Public => "PUBLIC_IMAGE",
+            _ => "PRIVATE_IMAGE",
+        },
+        State = seed.Condition switch
+        {
+            ImageCondition.InUse => "USING",
+            ImageCondition.Busy => "CREATING",
+            _ => "NORMAL",
+        },
+        SharedToOtherAccounts = seed.Condition == ImageCondition.SharedToOthers,
+    }));
+
+    protected override IReadOnlyList<EmulatedImage> ListImages()
+    {
+        lock (_gate) return _images.Select(Summary).ToList();
     }
+
+    protected override void RemoveAllImages()
+    {
+        lock (_gate) _images.Clear();
+    }
+
+    /// <summary>Control settings: deleteCallsPerSecond (0 = no limit) and maxIdsPerDeleteCall (null = no limit).</summary>
+    protected override bool TryApplySetting(string name, JsonValue value)
+    {
+        switch (name)
+        {
+            case "deleteCallsPerSecond" when value.AsInt64() is long perSecond and >= 0 and <= 100_000:
+                DeleteCallsPerSecond = (int)perSecond;
+                return true;
+            case "maxIdsPerDeleteCall" when value.Kind == JsonKind.Null:
+                MaxIdsPerDeleteCall = null;
+                return true;
+            case "maxIdsPerDeleteCall" when value.AsInt64() is long max and >= 1 and <= 100_000:
+                MaxIdsPerDeleteCall = (int)max;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    protected override void ResetProviderState()
+    {
+        lock (_gate)
+        {
+            MaxIdsPerDeleteCall = null;
+            DeleteCallsPerSecond = DocumentedDeleteCallsPerSecond;
+            AnswerPassingDryRunWithDryRunOperation = false;
+            _throttleNextDeleteCalls = 0;
+            _recentDeleteCalls.Clear();
+            _snapshots.Clear();
+        }
+    }
+
+    private static EmulatedImage Summary(TencentEmulatorImage image) => new(image.ImageId, image.Name, image.Region, image.State);
 
     private static EmulatorResponse Ok(JsonValue response) =>
         new(200, JsonValue.NewObject().Set("Response", response.Set("RequestId", Guid.NewGuid().ToString())).ToJson());
