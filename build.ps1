@@ -41,7 +41,7 @@ function Invoke-FreshPowerShell([string] $script) {
     elseif ((Split-Path -Leaf $process) -like 'dotnet*') { $prefix = @(Join-Path $PSHOME 'pwsh.dll') }
     else { $prefix = @() }
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
-    & $process @prefix -NoProfile -NonInteractive -EncodedCommand $encoded
+    & $process @prefix -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded
 }
 
 # The Pester module restored from NuGet by tools/pester/Pester.csproj, imported by path.
@@ -119,6 +119,7 @@ if (-not $SkipPester) {
     try {
         Invoke-FreshPowerShell @"
 `$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
 Import-Module '$pester'
 `$env:IMAGECMDLETS_MODULE = '$OutputPath'
 `$env:IMAGECMDLETS_EMULATORS = '$($emulators.StateDir)'

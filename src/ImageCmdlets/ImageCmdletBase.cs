@@ -120,6 +120,8 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost, IDisposable
     bool IPipelineHost.ShouldContinue(string query, string caption, ref bool yesToAll, ref bool noToAll) =>
         ShouldContinue(query, caption, ref yesToAll, ref noToAll);
 
+    bool IPipelineHost.WasDelivered(Exception writeFailure) => writeFailure is ActionPreferenceStopException;
+
     /// <summary>-WhatIf as given, else $WhatIfPreference.</summary>
     protected bool WhatIfInForce() =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)

@@ -83,11 +83,22 @@ public sealed class CloudImageRun
     public IReadOnlyList<CloudImageRunEntry> Unreported =>
         Entries.Where(e => !e.Reported && e.Status is not (CloudImageRunStatus.Pending or CloudImageRunStatus.NotProcessed or CloudImageRunStatus.Unknown)).ToArray();
 
-    internal CloudImageRunEntry Admit(string imageId, IImageProvider session, CloudImage? image)
+    internal CloudImageRunEntry Admit(string imageId, IImageProvider session, CloudImage? image) =>
+        Add(sequence => new CloudImageRunEntry(sequence, imageId, session.Definition.Name, session.Region, session, image));
+
+    /// <summary>An input answered with an error before any session existed for it (a malformed id, say).</summary>
+    internal CloudImageRunEntry AdmitFailed(ImageError error)
+    {
+        var entry = Add(sequence => new CloudImageRunEntry(sequence, error.ImageId, error.Provider, error.Region, null, error.Image));
+        entry.Fail(error);
+        return entry;
+    }
+
+    private CloudImageRunEntry Add(Func<int, CloudImageRunEntry> create)
     {
         lock (_entries)
         {
-            var entry = new CloudImageRunEntry(_entries.Count + 1, imageId, session, image);
+            var entry = create(_entries.Count + 1);
             _entries.Add(entry);
             return entry;
         }
@@ -116,13 +127,15 @@ public sealed class CloudImageRun
 /// <summary>One image of a <see cref="CloudImageRun"/>.</summary>
 public sealed class CloudImageRunEntry
 {
-    private readonly IImageProvider _session;
+    private readonly IImageProvider? _session;
     private volatile bool _reported;
 
-    internal CloudImageRunEntry(int sequence, string imageId, IImageProvider session, CloudImage? image)
+    internal CloudImageRunEntry(int sequence, string imageId, string provider, string region, IImageProvider? session, CloudImage? image)
     {
         Sequence = sequence;
         ImageId = imageId;
+        Provider = provider;
+        Region = region;
         _session = session;
         Image = image;
     }
@@ -130,8 +143,8 @@ public sealed class CloudImageRunEntry
     /// <summary>Position in the run's input, from 1.</summary>
     public int Sequence { get; }
     public string ImageId { get; }
-    public string Provider => _session.Definition.Name;
-    public string Region => _session.Region;
+    public string Provider { get; }
+    public string Region { get; }
     public string? Name => Image?.Name;
     public CloudImageRunStatus Status { get; private set; } = CloudImageRunStatus.Pending;
     /// <summary>The error id, when the outcome is an error.</summary>
@@ -169,7 +182,8 @@ public sealed class CloudImageRunEntry
 
     internal void MarkReported() => _reported = true;
 
-    /// <summary>The image, bound to the session that handled it (a CloudImage made from the id when it was never described).</summary>
+    /// <summary>The image, bound to the session that handled it (a CloudImage made from the id when it was
+    /// never described). Only entries with a session are ever unfinished.</summary>
     internal CloudImage AsImage() => Image is { Connection: not null } image
         ? image
         : new CloudImage { Provider = Provider, Region = Region, ImageId = ImageId, Name = Image?.Name, Connection = _session };

@@ -85,9 +85,12 @@ public abstract class CommandCore : IDisposable
     protected bool RejectMalformed(ProviderDefinition provider, string? region, string? imageId)
     {
         if (ImageIdCheck.Problem(imageId?.Trim(), provider) is not { } problem) return false;
-        Host.WriteError(new ImageError(provider.Name, region ?? "", imageId ?? "", problem));
+        Reject(new ImageError(provider.Name, region ?? "", imageId ?? "", problem));
         return true;
     }
+
+    /// <summary>Writes the error of an input answered before any call.</summary>
+    protected virtual void Reject(ImageError error) => Host.WriteError(error);
 
     /// <summary>Waits for work that was told to stop; its outcome no longer matters to anyone.</summary>
     protected static void WaitQuietly(Task work)
@@ -230,10 +233,16 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
         RequireSupportedSwitches(provider);
         if (input.Image is { } image && Contradiction(image, input) is { } conflict)
         {
-            Host.WriteError(new ImageError(provider.Name, image.Region, image.ImageId, conflict, image));
+            Reject(new ImageError(provider.Name, image.Region, image.ImageId, conflict, image));
             return true;
         }
         return RejectMalformed(provider, input.TargetRegion, input.TargetImageId);
+    }
+
+    /// <summary>An input answered before any call is part of the record too.</summary>
+    protected override void Reject(ImageError error)
+    {
+        PipelineQueue.Report(Host, Record.AdmitFailed(error));
     }
 
     private static CloudApiError? Contradiction(CloudImage image, ImageInput input)

@@ -1,3 +1,4 @@
+using System;
 using ImageCmdlets.Operations;
 
 namespace ImageCmdlets.Pipeline;
@@ -22,6 +23,12 @@ public interface IPipelineHost
     bool ShouldProcess(string target, string action, out bool whatIf);
 
     bool ShouldContinue(string query, string caption, ref bool yesToAll, ref bool noToAll);
+
+    /// <summary>
+    /// Whether a write that threw still reached the user: an error written under -ErrorAction Stop
+    /// becomes the exception the caller catches, while a stopped pipeline takes nothing.
+    /// </summary>
+    bool WasDelivered(Exception writeFailure);
 }
 
 /// <summary>The confirmation-related switches as PowerShell resolved them for this invocation.</summary>

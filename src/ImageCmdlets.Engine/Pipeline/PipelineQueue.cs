@@ -17,12 +17,23 @@ public sealed class PipelineQueue : IOperationSink
     public void Result(object result) => _items.Add(h => h.WriteResult(result));
     public void Error(ImageError error) => _items.Add(h => h.WriteError(error));
 
-    public void Outcome(CloudImageRunEntry entry) => _items.Add(h =>
+    public void Outcome(CloudImageRunEntry entry) => _items.Add(h => Report(h, entry));
+
+    /// <summary>Writes a run's outcome and marks it reported once the user has it.</summary>
+    public static void Report(IPipelineHost host, CloudImageRunEntry entry)
     {
-        if (entry.Error is { } error) h.WriteError(error);
-        else h.WriteResult(entry.Result!);
-        entry.MarkReported();
-    });
+        try
+        {
+            if (entry.Error is { } error) host.WriteError(error);
+            else host.WriteResult(entry.Result!);
+            entry.MarkReported();
+        }
+        catch (Exception ex) when (host.WasDelivered(ex))
+        {
+            entry.MarkReported();
+            throw;
+        }
+    }
     public void Verbose(string message) => _items.Add(h => h.WriteVerbose(message));
     public void Debug(string message) => _items.Add(h => h.WriteDebug(message));
     public void Progress(ProgressUpdate progress) => _items.Add(h => h.WriteProgress(progress));

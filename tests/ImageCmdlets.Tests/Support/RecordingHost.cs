@@ -58,6 +58,8 @@ public sealed class RecordingHost : IPipelineHost
         return ContinueYes;
     }
 
+    public bool WasDelivered(System.Exception writeFailure) => false;
+
     public IEnumerable<CloudImageRemoval> Removals => Output.OfType<CloudImageRemoval>();
 
     public IEnumerable<string> AllText() =>
