@@ -5,6 +5,7 @@
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $emulated = @(Get-TestCloud | Where-Object HasCallLog | ForEach-Object { @{ Cloud = $_; Name = $_.Name } })
+    $withConventions = @($emulated | Where-Object { Get-CredentialConvention $_.Name })
 }
 
 BeforeAll {
@@ -60,5 +61,46 @@ Describe 'Images from several providers and regions in one pipeline' {
             ($results | Where-Object ImageId -eq $s.Id).Region | Should -Be $s.Region
             Test-TestImage $s.Cloud $s.Id | Should -BeFalse
         }
+    }
+}
+
+Describe 'A piped image keeps the profile or environment that listed it (<Name>)' -ForEach $withConventions {
+    BeforeAll {
+        $convention = Get-CredentialConvention $Name
+        $savedHome = $env:HOME
+        $saved = @{}
+        foreach ($variable in $convention.Variables.Values) { $saved[$variable] = [Environment]::GetEnvironmentVariable($variable) }
+        $testHome = Join-Path ([IO.Path]::GetTempPath()) ('home-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        $null = New-Item -ItemType Directory $testHome
+        $env:HOME = $testHome
+        # The default profile holds a key the cloud does not know: acting through it deletes nothing.
+        & $convention.WriteProfile $testHome 'default' 'AKIDnotKnownToTheCloud000001' 'not-the-secret-0000000000000001' $Cloud.Region
+        & $convention.WriteProfile $testHome 'prod' $Cloud.Key $Cloud.Secret $Cloud.Region
+    }
+    AfterAll {
+        $env:HOME = $savedHome
+        foreach ($variable in $saved.Keys) { [Environment]::SetEnvironmentVariable($variable, $saved[$variable]) }
+        Remove-Item -Recurse -Force $testHome
+    }
+
+    It 'removes through -ProfileName given only to Get-CloudImage, never the default profile' {
+        $image = New-TestImage $Cloud -Name ('profile-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $result = Get-CloudImage -Provider $Name -ProfileName prod -Endpoint $Cloud.Endpoint -ImageId $image.id | Remove-CloudImage -Force
+        $result.Status | Should -BeIn @('Deleted', 'Deleting')
+        Test-TestImage $Cloud $image.id | Should -BeFalse
+    }
+
+    It 'removes through the endpoint that listed the image when the keys come from the environment' {
+        $image = New-TestImage $Cloud -Name ('env-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        [Environment]::SetEnvironmentVariable($convention.Variables.Id, $Cloud.Key)
+        [Environment]::SetEnvironmentVariable($convention.Variables.Secret, $Cloud.Secret)
+        [Environment]::SetEnvironmentVariable($convention.Variables.Region, $Cloud.Region)
+        try {
+            $result = Get-CloudImage -Provider $Name -Endpoint $Cloud.Endpoint -ImageId $image.id | Remove-CloudImage -Force
+        } finally {
+            foreach ($variable in $convention.Variables.Values) { [Environment]::SetEnvironmentVariable($variable, $null) }
+        }
+        $result.Status | Should -BeIn @('Deleted', 'Deleting')
+        Test-TestImage $Cloud $image.id | Should -BeFalse
     }
 }

@@ -120,6 +120,34 @@ function Reset-TestCloud($Cloud) {
     if ($Cloud.Kind -eq 'Emulator') { $null = Invoke-Emulator $Cloud Post '/reset' $null }
 }
 
+# How each provider's own tools keep credentials: the environment variables of its SDKs and a named
+# profile in its CLI's files. A provider listed here joins the tests that pipe through profiles and
+# environment variables; one that is not is simply not part of them.
+$script:CredentialConventions = @{
+    Tencent = @{
+        Variables = @{ Id = 'TENCENTCLOUD_SECRET_ID'; Secret = 'TENCENTCLOUD_SECRET_KEY'; Region = 'TENCENTCLOUD_REGION' }
+        WriteProfile = {
+            param($HomeDir, $Name, $Key, $Secret, $Region)
+            $null = New-Item -ItemType Directory -Force (Join-Path $HomeDir '.tccli')
+            @{ secretId = $Key; secretKey = $Secret } | ConvertTo-Json | Set-Content (Join-Path $HomeDir ".tccli/$Name.credential")
+            @{ _sys_param = @{ region = $Region } } | ConvertTo-Json | Set-Content (Join-Path $HomeDir ".tccli/$Name.configure")
+        }
+    }
+    Alibaba = @{
+        Variables = @{ Id = 'ALIBABA_CLOUD_ACCESS_KEY_ID'; Secret = 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'; Region = 'ALIBABA_CLOUD_REGION_ID' }
+        WriteProfile = {
+            param($HomeDir, $Name, $Key, $Secret, $Region)
+            $file = Join-Path $HomeDir '.aliyun/config.json'
+            $config = if (Test-Path $file) { Get-Content -Raw $file | ConvertFrom-Json } else { [pscustomobject]@{ current = 'default'; profiles = @() } }
+            $config.profiles = @($config.profiles) + [pscustomobject]@{ name = $Name; mode = 'AK'; access_key_id = $Key; access_key_secret = $Secret; region_id = $Region }
+            $null = New-Item -ItemType Directory -Force (Split-Path $file)
+            $config | ConvertTo-Json -Depth 5 | Set-Content $file
+        }
+    }
+}
+
+function Get-CredentialConvention([string] $Provider) { $script:CredentialConventions[$Provider] }
+
 # Reads tools/openstack/start.sh's env.sh into this process's environment; $false when there is none.
 function Import-OpenStackTestEnvironment {
     $file = if ($env:IMAGECMDLETS_OPENSTACK_ENV) { $env:IMAGECMDLETS_OPENSTACK_ENV } else { '/tmp/imagecmdlets-openstack/env.sh' }
