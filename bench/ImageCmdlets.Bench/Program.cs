@@ -1,3 +1,4 @@
+using ImageCmdlets.Emulators.InMemory;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -62,14 +63,15 @@ public static class Program
 
     private static Task<Figures> RemoveInMemory(int images, int idsPerCall)
     {
-        var cloud = new InMemoryCloud(images, idsPerCall);
+        var cloud = new InMemoryCloud(Capabilities(idsPerCall));
+        cloud.AddMany(images);
         return MeasureAsync(images, async () =>
         {
             var sink = new CountingSink();
             var run = new RemovalRun(cloud, DeleteOptions.Default, sink);
-            for (var i = 0; i < images; i++) run.Add(InMemoryCloud.Id(i));
+            for (var i = 0; i < images; i++) run.Add($"img-{i:d4}");
             await run.CompleteAsync();
-            Check(sink.Results == images && cloud.Remaining == 0, $"expected {images} deletions, got {sink.Results} ({cloud.Remaining} left)");
+            Check(sink.Results == images && cloud.ImageCount == 0, $"expected {images} deletions, got {sink.Results} ({cloud.ImageCount} left)");
             return $"{idsPerCall} id(s) per call, every outcome counted";
         });
     }
@@ -77,15 +79,25 @@ public static class Program
     private static Task<Figures> ListInMemory()
     {
         const int images = 200_000;
-        var cloud = new InMemoryCloud(0, 100) { TotalListed = images };
+        var cloud = new InMemoryCloud(Capabilities(100));
+        cloud.AddMany(images);
         return MeasureAsync(images, async () =>
         {
             var sink = new CountingSink { SampleHeapEvery = 20_000 };
-            await ImageListing.RunAsync(cloud, new ImageQuery { NamePatterns = new[] { "ci-build-*" } }, Array.Empty<string>(), sink);
+            await ImageListing.RunAsync(cloud, new ImageQuery { NamePatterns = new[] { "img-*" } }, Array.Empty<string>(), sink);
             Check(sink.Results == images, $"expected {images} images, got {sink.Results}");
             return $"streamed; live heap while listing {sink.MinHeapMb:0}-{sink.MaxHeapMb:0} MB";
         });
     }
+
+    private static ProviderCapabilities Capabilities(int idsPerDelete) => new()
+    {
+        MaxIdsPerDelete = idsPerDelete,
+        MaxIdsPerDescribe = 100,
+        MaxPageSize = 100,
+        HasNativeDryRun = true,
+        MaxConcurrentCalls = 8,
+    };
 
     internal static void Check(bool condition, string message)
     {

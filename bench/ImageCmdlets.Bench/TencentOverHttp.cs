@@ -26,7 +26,7 @@ internal static class TencentOverHttp
         emulator.AddKey("AKIDbench0000000000000000000000000001", "benchSecretKey000000000000000000001");
         await emulator.StartAsync();
         var ids = emulator.SeedPrivateImages(Images, "bench");
-        var provider = TencentProvider.Definition.Connect(new ConnectionRequest
+        var provider = ProviderRegistry.Find(TencentProvider.ProviderName).Connect(new ConnectionRequest
         {
             Region = "ap-guangzhou",
             Endpoint = emulator.BaseUri,

@@ -36,7 +36,7 @@ public sealed class CloudImage
     /// account, region and endpoint, never re-targeted to defaults. Not public: it is never displayed
     /// or exported.
     /// </summary>
-    internal IImageProvider? Connection { get; set; }
+    internal IImageSession? Connection { get; set; }
 
     public override string ToString() => ImageId;
 }

@@ -83,8 +83,8 @@ public sealed class CloudImageRun
     public IReadOnlyList<CloudImageRunEntry> Unreported =>
         Entries.Where(e => !e.Reported && e.Status is not (CloudImageRunStatus.Pending or CloudImageRunStatus.NotProcessed or CloudImageRunStatus.Unknown)).ToArray();
 
-    internal CloudImageRunEntry Admit(string imageId, IImageProvider session, CloudImage? image) =>
-        Add(sequence => new CloudImageRunEntry(sequence, imageId, session.Definition.Name, session.Region, session, image));
+    internal CloudImageRunEntry Admit(string imageId, IImageSession session, CloudImage? image) =>
+        Add(sequence => new CloudImageRunEntry(sequence, imageId, session.Provider.Name, session.Region, session, image));
 
     /// <summary>An input answered with an error before any session existed for it (a malformed id, say).</summary>
     internal CloudImageRunEntry AdmitFailed(ImageError error)
@@ -127,10 +127,10 @@ public sealed class CloudImageRun
 /// <summary>One image of a <see cref="CloudImageRun"/>.</summary>
 public sealed class CloudImageRunEntry
 {
-    private readonly IImageProvider? _session;
+    private readonly IImageSession? _session;
     private volatile bool _reported;
 
-    internal CloudImageRunEntry(int sequence, string imageId, string provider, string region, IImageProvider? session, CloudImage? image)
+    internal CloudImageRunEntry(int sequence, string imageId, string provider, string region, IImageSession? session, CloudImage? image)
     {
         Sequence = sequence;
         ImageId = imageId;

@@ -18,7 +18,7 @@ public sealed class DeletabilityRun : ImageRun
     private readonly DeleteCallExecutor _executor;
     private readonly List<(ImageEntry Duplicate, ImageEntry First)> _duplicates = new();
 
-    public DeletabilityRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
+    public DeletabilityRun(IImageSession provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
         StopSignal? stop = null, CloudImageRun? record = null)
         : base(provider, sink, settings, stop ?? new StopSignal(), record ?? new CloudImageRun("Test-CloudImageDeletable"))
     {
@@ -56,13 +56,13 @@ public sealed class DeletabilityRun : ImageRun
                 }
                 requestId = dryRun.RequestId ?? requestId;
             }
-            foreach (var reason in Provider.AssessImage(entry.Image, _options))
+            foreach (var reason in Session.AssessImage(entry.Image, _options))
                 if (!reasons.Any(r => r.Code == reason.Code)) reasons.Add(reason);
 
             var verdict = new CloudImageDeletability
             {
-                Provider = Provider.Definition.Name,
-                Region = Provider.Region,
+                Provider = Session.Provider.Name,
+                Region = Session.Region,
                 ImageId = entry.ImageId,
                 Name = entry.Image.Name,
                 State = entry.Image.State,

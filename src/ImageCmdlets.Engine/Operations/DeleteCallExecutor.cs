@@ -61,7 +61,7 @@ internal sealed class DeleteCallExecutor
                     Interlocked.Increment(ref e.Attempts);
                     e.InFlight = true;
                 }
-                answers = await _run.Provider.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
+                answers = await _run.Session.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
             }
             catch (CloudApiException ex)
             {
@@ -91,7 +91,7 @@ internal sealed class DeleteCallExecutor
                 if (failure.MayHaveSucceeded && !_options.DryRun)
                     foreach (var e in batch) e.MayAlreadyBeDeleted = true;
                 var delay = _run.Backoff.DelayBefore(attempt + 1);
-                _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {what}: {failure.Code}; retry {attempt + 1} of {_run.Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
+                _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {what}: {failure.Code}; retry {attempt + 1} of {_run.Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
                 await Task.Delay(delay, _run.Stopping).ConfigureAwait(false);
                 continue;
             }
@@ -108,7 +108,7 @@ internal sealed class DeleteCallExecutor
             {
                 var smaller = Math.Max(1, batch.Count / 2);
                 InterlockedMin(ref _batchSize, smaller);
-                _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {failure.Code}: {batch.Count} ids per call is too many; now {Volatile.Read(ref _batchSize)}");
+                _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {failure.Code}: {batch.Count} ids per call is too many; now {Volatile.Read(ref _batchSize)}");
                 await Task.WhenAll(Split(batch, Volatile.Read(ref _batchSize)).Select(RunBatchAsync)).ConfigureAwait(false);
                 return;
             }
@@ -125,7 +125,7 @@ internal sealed class DeleteCallExecutor
             {
                 // The call failed as a whole because of some image(s) in it: split it to find which, so
                 // that every other image is still handled and each gets its own answer.
-                _run.Sink.Verbose($"[{_run.Provider.Definition.Name}] {failure.Code} for a batch of {batch.Count}; splitting it to find the image(s) concerned");
+                _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {failure.Code} for a batch of {batch.Count}; splitting it to find the image(s) concerned");
                 var half = batch.Count / 2;
                 await Task.WhenAll(RunBatchAsync(batch.GetRange(0, half)), RunBatchAsync(batch.GetRange(half, batch.Count - half))).ConfigureAwait(false);
                 return;

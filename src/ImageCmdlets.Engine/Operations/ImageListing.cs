@@ -13,7 +13,7 @@ namespace ImageCmdlets.Operations;
 /// </summary>
 public static class ImageListing
 {
-    public static async Task RunAsync(IImageProvider provider, ImageQuery query, IReadOnlyList<string> imageIds,
+    public static async Task RunAsync(IImageSession provider, ImageQuery query, IReadOnlyList<string> imageIds,
         IOperationSink sink, OperationSettings? settings = null, StopSignal? stop = null)
     {
         var run = new RunContext(provider, sink, settings ?? OperationSettings.Default, stop ?? new StopSignal());
@@ -25,7 +25,7 @@ public static class ImageListing
     private static async Task ListAllAsync(RunContext run, ImageMatcher matcher, ImageQuery query)
     {
         const string Activity = "Listing images";
-        var provider = run.Provider;
+        var session = run.Session;
         string? token = null;
         var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         var pages = 0;
@@ -34,17 +34,17 @@ public static class ImageListing
         {
             var pageToken = token;
             var page = await run.WithRetriesAsync($"list page {pages + 1}",
-                () => provider.ListImagesAsync(query, pageToken, run.Call)).ConfigureAwait(false);
+                () => session.ListImagesAsync(query, pageToken, run.Call)).ConfigureAwait(false);
             pages++;
             listed += page.Images.Count;
             foreach (var image in page.Images)
             {
-                image.Connection = provider;
+                image.Connection = session;
                 if (matcher.Matches(image)) run.Sink.Result(image);
             }
             var percent = page.TotalCount is long total && total > 0 ? (int)Math.Min(100, listed * 100 / total) : -1;
             run.Sink.Progress(new ProgressUpdate(Activity,
-                $"{provider.Definition.Name} {provider.Region}: page {pages}, {listed}{(page.TotalCount is long t ? " of " + t : "")} images", percent));
+                $"{session.Provider.Name} {session.Region}: page {pages}, {listed}{(page.TotalCount is long t ? " of " + t : "")} images", percent));
 
             token = page.NextPageToken;
             if (token is not null && !seenTokens.Add(token))
@@ -61,8 +61,8 @@ public static class ImageListing
         foreach (var raw in imageIds)
         {
             var id = (raw ?? "").Trim();
-            if (ImageIdCheck.Problem(id, run.Provider.Definition) is { } problem)
-                run.Sink.Error(new ImageError(run.Provider.Definition.Name, run.Provider.Region, id, problem));
+            if (ImageIdCheck.Problem(id, run.Session.Provider) is { } problem)
+                run.Sink.Error(new ImageError(run.Session.Provider.Name, run.Session.Region, id, problem));
             else if (!wanted.Contains(id, StringComparer.OrdinalIgnoreCase))
                 wanted.Add(id);
         }
@@ -72,7 +72,7 @@ public static class ImageListing
         foreach (var id in wanted)
         {
             if (!found.TryGetValue(id, out var image))
-                run.Sink.Error(new ImageError(run.Provider.Definition.Name, run.Provider.Region, id, run.NotFound(id)));
+                run.Sink.Error(new ImageError(run.Session.Provider.Name, run.Session.Region, id, run.NotFound(id)));
             else if (matcher.Matches(image))
                 run.Sink.Result(image);
         }

@@ -47,7 +47,7 @@ internal static class ImageIdCheck
     public const string MalformedCode = "MalformedImageId";
 
     /// <summary>Null when the id is well-formed for the provider; otherwise the error to report.</summary>
-    public static CloudApiError? Problem(string? imageId, ProviderDefinition provider)
+    public static CloudApiError? Problem(string? imageId, ImageProvider provider)
     {
         if (string.IsNullOrWhiteSpace(imageId))
             return new CloudApiError(EmptyCode, ErrorKind.InvalidArgument, "The image id is empty.");

@@ -21,7 +21,7 @@ public abstract class ImageRun
     private readonly List<Task> _work = new();
     private Task? _completion;
 
-    private protected ImageRun(IImageProvider provider, IOperationSink sink, OperationSettings? settings, StopSignal stop, CloudImageRun record)
+    private protected ImageRun(IImageSession provider, IOperationSink sink, OperationSettings? settings, StopSignal stop, CloudImageRun record)
     {
         Context = new RunContext(provider, sink, settings ?? OperationSettings.Default, stop);
         _ledger = new OutcomeLedger(record, provider, sink);
@@ -29,7 +29,7 @@ public abstract class ImageRun
 
     private protected RunContext Context { get; }
 
-    public IImageProvider Provider => Context.Provider;
+    public IImageSession Session => Context.Session;
     /// <summary>Images given to the run so far.</summary>
     public int Received => _ledger.Received;
     /// <summary>Images that have their outcome.</summary>
@@ -54,7 +54,7 @@ public abstract class ImageRun
     {
         var id = (imageId ?? image?.ImageId ?? "").Trim();
         var entry = _ledger.Admit(id, image);
-        if (ImageIdCheck.Problem(id, Provider.Definition) is { } problem)
+        if (ImageIdCheck.Problem(id, Session.Provider) is { } problem)
         {
             Fail(entry, problem);
             return;

@@ -43,12 +43,12 @@ internal sealed class ImageEntry
 internal sealed class OutcomeLedger
 {
     private readonly CloudImageRun _record;
-    private readonly IImageProvider _session;
+    private readonly IImageSession _session;
     private readonly IOperationSink _sink;
     private readonly List<ImageEntry> _entries = new();
     private int _resolved;
 
-    public OutcomeLedger(CloudImageRun record, IImageProvider session, IOperationSink sink)
+    public OutcomeLedger(CloudImageRun record, IImageSession session, IOperationSink sink)
     {
         _record = record;
         _session = session;

@@ -15,7 +15,7 @@ public sealed class RemovalRun : ImageRun
     private readonly DeleteOptions _options;
     private readonly DeleteCallExecutor _executor;
 
-    public RemovalRun(IImageProvider provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
+    public RemovalRun(IImageSession provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
         StopSignal? stop = null, CloudImageRun? record = null)
         : base(provider, sink, settings, stop ?? new StopSignal(), record ?? new CloudImageRun("Remove-CloudImage"))
     {
@@ -46,7 +46,7 @@ public sealed class RemovalRun : ImageRun
         {
             foreach (var entry in toDelete)
             {
-                var reasons = Provider.AssessImage(entry.Image!, _options);
+                var reasons = Session.AssessImage(entry.Image!, _options);
                 if (reasons.Count == 0)
                     Report(entry, RemovalStatus.WouldDelete, null,
                         "Would be deleted (checked from the image's description; this provider has no DryRun).");
@@ -72,7 +72,7 @@ public sealed class RemovalRun : ImageRun
 
     private void Answer(ImageEntry entry, ImageDeleteResult answer)
     {
-        if (answer.Succeeded && _options.DryRun && entry.Image is { } image && Provider.AssessImage(image, _options) is { Count: > 0 } reasons)
+        if (answer.Succeeded && _options.DryRun && entry.Image is { } image && Session.AssessImage(image, _options) is { Count: > 0 } reasons)
         {
             // A DryRun may check only credentials and parameters (Alibaba documents no more): what the
             // image's description shows would still stop the real delete, so that is the answer.
@@ -99,8 +99,8 @@ public sealed class RemovalRun : ImageRun
 
     private CloudImageRemoval Removal(ImageEntry entry, RemovalStatus status, string? requestId, string? message) => new()
     {
-        Provider = Provider.Definition.Name,
-        Region = Provider.Region,
+        Provider = Session.Provider.Name,
+        Region = Session.Region,
         ImageId = entry.ImageId,
         Name = entry.Image?.Name,
         Status = status,

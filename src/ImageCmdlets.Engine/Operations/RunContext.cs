@@ -1,3 +1,4 @@
+using ImageCmdlets.Transport;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -13,19 +14,19 @@ internal sealed class RunContext
 {
     private CloudApiError? _fatal;
 
-    public RunContext(IImageProvider provider, IOperationSink sink, OperationSettings settings, StopSignal stop)
+    public RunContext(IImageSession session, IOperationSink sink, OperationSettings settings, StopSignal stop)
     {
-        Provider = provider;
+        Session = session;
         Sink = sink;
         Settings = settings;
         Stop = stop;
         Backoff = new Backoff(settings);
         // Calls run until aborted: a stop lets a call already sent finish within the grace period.
-        Call = new CallContext(stop.Aborting, new SinkApiLog(sink, provider.Definition.Name));
+        Call = new CallContext(stop.Aborting, new SinkApiLog(sink, session.Provider.Name));
     }
 
-    public IImageProvider Provider { get; }
-    public ProviderCapabilities Capabilities => Provider.Capabilities;
+    public IImageSession Session { get; }
+    public ProviderCapabilities Capabilities => Session.Provider.Capabilities;
     public IOperationSink Sink { get; }
     public OperationSettings Settings { get; }
     public StopSignal Stop { get; }
@@ -62,7 +63,7 @@ internal sealed class RunContext
             {
                 onRetryableFailure?.Invoke(ex.Error);
                 var delay = Backoff.DelayBefore(attempt + 1);
-                Sink.Verbose($"[{Provider.Definition.Name}] {what}: {ex.Error.Code}; retry {attempt + 1} of {Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
+                Sink.Verbose($"[{Session.Provider.Name}] {what}: {ex.Error.Code}; retry {attempt + 1} of {Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
                 await Task.Delay(delay, Stopping).ConfigureAwait(false);
             }
             catch (CloudApiException ex) when (ex.Error.IsFatal)
@@ -82,10 +83,10 @@ internal sealed class RunContext
         {
             var part = ids.Skip(i).Take(size).ToArray();
             var images = await WithRetriesAsync("describe " + string.Join(",", part),
-                () => Provider.DescribeImagesAsync(part, Call)).ConfigureAwait(false);
+                () => Session.DescribeImagesAsync(part, Call)).ConfigureAwait(false);
             foreach (var image in images)
             {
-                image.Connection = Provider;
+                image.Connection = Session;
                 found[image.ImageId] = image;
             }
         }
@@ -94,10 +95,10 @@ internal sealed class RunContext
 
     public CloudApiError NotFound(string imageId) =>
         new(Capabilities.NotFoundErrorCode, ErrorKind.NotFound,
-            $"Image {imageId} was not found in {Provider.Definition.Name} region {Provider.Region} (or is not visible to this account).");
+            $"Image {imageId} was not found in {Session.Provider.Name} region {Session.Region} (or is not visible to this account).");
 
     public ImageError ErrorFor(ImageEntry entry, CloudApiError error) =>
-        new(Provider.Definition.Name, Provider.Region, entry.ImageId, error, entry.Image);
+        new(Session.Provider.Name, Session.Region, entry.ImageId, error, entry.Image);
 
     private sealed class SinkApiLog : IApiLog
     {

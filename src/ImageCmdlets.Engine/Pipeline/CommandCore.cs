@@ -1,3 +1,4 @@
+using ImageCmdlets.Transport;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -65,7 +66,7 @@ public abstract class CommandCore : IDisposable
     protected abstract void EndEarly();
 
     /// <summary>Connects (or reuses a session), writing the verbose lines the connection produced.</summary>
-    protected IImageProvider Connect(string? providerName, string? region, CloudImage? piped = null)
+    protected IImageSession Connect(string? providerName, string? region, CloudImage? piped = null)
     {
         var provider = Connections.FindProvider(providerName);
         try
@@ -82,7 +83,7 @@ public abstract class CommandCore : IDisposable
     /// Answers an empty or malformed id with its error before anything connects, so bad input never
     /// costs a call (not even a token request). True when the id was rejected.
     /// </summary>
-    protected bool RejectMalformed(ProviderDefinition provider, string? region, string? imageId)
+    protected bool RejectMalformed(ImageProvider provider, string? region, string? imageId)
     {
         if (ImageIdCheck.Problem(imageId?.Trim(), provider) is not { } problem) return false;
         Reject(new ImageError(provider.Name, region ?? "", imageId ?? "", problem));
@@ -154,7 +155,7 @@ public sealed class GetImagesCommand : CommandCore
 public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-    private readonly Dictionary<(IImageProvider, bool), TRun> _runs = new();
+    private readonly Dictionary<(IImageSession, bool), TRun> _runs = new();
     private readonly Stopwatch _sinceProgress = new();
     private (int Resolved, int Received) _lastProgress = (-1, -1);
 
@@ -166,7 +167,7 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
 
     protected abstract string Activity { get; }
 
-    protected abstract TRun CreateRun(IImageProvider session, bool dryRun);
+    protected abstract TRun CreateRun(IImageSession session, bool dryRun);
 
     /// <summary>Checks what can be checked before any call (endpoint syntax); call from BeginProcessing.</summary>
     public void Begin() => Connections.Validate();
@@ -195,7 +196,7 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
         if (_lastProgress.Received > 0) Host.WriteProgress(new ProgressUpdate(Activity, "Done", 100, completed: true));
     });
 
-    protected TRun RunFor(IImageProvider session, bool dryRun)
+    protected TRun RunFor(IImageSession session, bool dryRun)
     {
         if (!_runs.TryGetValue((session, dryRun), out var run))
         {
@@ -206,9 +207,9 @@ public abstract class ImageRunCommand<TRun> : CommandCore where TRun : ImageRun
     }
 
     /// <summary>Refuses switches the provider cannot honour, before any call.</summary>
-    protected virtual void RequireSupportedSwitches(ProviderDefinition provider) { }
+    protected virtual void RequireSupportedSwitches(ImageProvider provider) { }
 
-    protected IImageProvider SessionFor(ImageInput input) => Connect(input.TargetProvider, input.TargetRegion, input.Image);
+    protected IImageSession SessionFor(ImageInput input) => Connect(input.TargetProvider, input.TargetRegion, input.Image);
 
     protected override void EndEarly() => EndRuns(CloudImageRunState.Stopped);
 
@@ -315,9 +316,9 @@ public sealed class TestImagesCommand : ImageRunCommand<DeletabilityRun>
 
     protected override string Activity => "Checking images";
 
-    protected override void RequireSupportedSwitches(ProviderDefinition provider) => RemoveImagesCommand.RequireSupported(provider, _options);
+    protected override void RequireSupportedSwitches(ImageProvider provider) => RemoveImagesCommand.RequireSupported(provider, _options);
 
-    protected override DeletabilityRun CreateRun(IImageProvider session, bool dryRun) =>
+    protected override DeletabilityRun CreateRun(IImageSession session, bool dryRun) =>
         new(session, _options, Queue, Settings, StopSignal, Record);
 
     protected override void ProcessInput(ImageInput input) =>
@@ -345,13 +346,13 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
 
     protected override string Activity => _confirmation.WhatIf ? "Checking images (WhatIf)" : "Removing images";
 
-    protected override void RequireSupportedSwitches(ProviderDefinition provider) => RequireSupported(provider, _options);
+    protected override void RequireSupportedSwitches(ImageProvider provider) => RequireSupported(provider, _options);
 
-    protected override RemovalRun CreateRun(IImageProvider session, bool dryRun) =>
+    protected override RemovalRun CreateRun(IImageSession session, bool dryRun) =>
         new(session, dryRun ? _options.AsDryRun() : _options, Queue, Settings, StopSignal, Record);
 
     /// <summary>A switch the provider has no flag for is refused before any call.</summary>
-    public static void RequireSupported(ProviderDefinition provider, DeleteOptions options)
+    public static void RequireSupported(ImageProvider provider, DeleteOptions options)
     {
         if (options.DeleteSnapshots && !provider.Capabilities.SupportsDeleteSnapshots)
             throw new ImageCmdletsConfigurationException("DeleteSnapshotNotSupported",
@@ -366,7 +367,7 @@ public sealed class RemoveImagesCommand : ImageRunCommand<RemovalRun>
         var session = SessionFor(input);
         var imageId = input.TargetImageId;
         var name = input.Image?.Name;
-        var target = $"{imageId}{(string.IsNullOrEmpty(name) ? "" : $" ({name})")} in {session.Definition.Name} region {session.Region}";
+        var target = $"{imageId}{(string.IsNullOrEmpty(name) ? "" : $" ({name})")} in {session.Provider.Name} region {session.Region}";
 
         switch (Decide(target))
         {

@@ -15,7 +15,7 @@ public sealed class ConnectionOptions
     public IEnvironmentReader Environment { get; init; } = ProcessEnvironment.Instance;
     public HttpTransport Transport { get; init; } = HttpTransport.Shared;
     /// <summary>How -Provider names are looked up (the registry; tests substitute their own providers).</summary>
-    public Func<string?, ProviderDefinition> FindProvider { get; init; } = ProviderRegistry.Find;
+    public Func<string?, ImageProvider> FindProvider { get; init; } = ProviderRegistry.Find;
 
     /// <summary>True when the user named credentials or an endpoint, which then win over a piped image's own connection.</summary>
     public bool OverridesConnection => Endpoint is not null || Credential is not null || ProfileName is not null;
@@ -28,28 +28,28 @@ public sealed class ConnectionOptions
 public sealed class ConnectionCache
 {
     private readonly ConnectionOptions _options;
-    private readonly Providers.CallContext _context;
-    private readonly Dictionary<string, IImageProvider> _sessions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Transport.CallContext _context;
+    private readonly Dictionary<string, IImageSession> _sessions = new(StringComparer.OrdinalIgnoreCase);
     private Uri? _endpoint;
 
-    public ConnectionCache(ConnectionOptions options, Providers.CallContext context)
+    public ConnectionCache(ConnectionOptions options, Transport.CallContext context)
     {
         _options = options;
         _context = context;
     }
 
     /// <summary>Validates what can be checked without any call (the endpoint), so bad input fails first.</summary>
-    public ProviderDefinition FindProvider(string? name) => _options.FindProvider(name);
+    public ImageProvider FindProvider(string? name) => _options.FindProvider(name);
 
     public void Validate()
     {
         if (_options.Endpoint is { } endpoint) _endpoint = EndpointPolicy.Parse(endpoint);
     }
 
-    public IImageProvider For(ProviderDefinition provider, string? region, CloudImage? pipedImage = null)
+    public IImageSession For(ImageProvider provider, string? region, CloudImage? pipedImage = null)
     {
         if (pipedImage?.Connection is { } own && !_options.OverridesConnection
-            && string.Equals(own.Definition.Name, provider.Name, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(own.Provider.Name, provider.Name, StringComparison.OrdinalIgnoreCase)
             && (string.IsNullOrEmpty(region) || string.Equals(region, own.Region, StringComparison.OrdinalIgnoreCase)))
             return own;
 

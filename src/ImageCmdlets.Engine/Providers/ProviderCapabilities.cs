@@ -24,7 +24,12 @@ public sealed class ProviderCapabilities
     /// <summary>Delete calls in flight at once.</summary>
     public int MaxConcurrentCalls { get; init; } = 4;
     /// <summary>What a well-formed image id looks like; checked before any call.</summary>
-    public Regex ImageIdPattern { get; init; } = new("^.+$");
+    public Regex ImageIdPattern { get; init; } = new("^[A-Za-z0-9._-]{1,128}$", RegexOptions.CultureInvariant);
+    /// <summary>
+    /// What a region id looks like. Regions end up in host names and headers, so anything else (a slash,
+    /// a line break, a dot that would move the host) is refused before any call.
+    /// </summary>
+    public Regex RegionPattern { get; init; } = new("^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,5}$", RegexOptions.CultureInvariant);
     /// <summary>An example id for error messages.</summary>
     public string ImageIdExample { get; init; } = "";
     /// <summary>The code reported when an image does not exist (the provider's own where it has one).</summary>

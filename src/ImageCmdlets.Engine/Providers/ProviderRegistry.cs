@@ -7,17 +7,17 @@ namespace ImageCmdlets.Providers;
 /// <summary>Every provider the module knows. Adding a provider = its folder + one line here.</summary>
 public static class ProviderRegistry
 {
-    public static IReadOnlyList<ProviderDefinition> All { get; } = new ProviderDefinition[]
+    public static IReadOnlyList<ImageProvider> All { get; } = new ImageProvider[]
     {
-        OpenStack.OpenStackProvider.Definition,
-        Alibaba.AlibabaProvider.Definition,
-        Tencent.TencentProvider.Definition,
+        new OpenStack.OpenStackProvider(),
+        new Alibaba.AlibabaProvider(),
+        new Tencent.TencentProvider(),
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);
 
     /// <summary>The provider of that name (case-insensitive), or a clear error listing the known ones.</summary>
-    public static ProviderDefinition Find(string? name)
+    public static ImageProvider Find(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new ImageCmdletsConfigurationException("MissingProvider",

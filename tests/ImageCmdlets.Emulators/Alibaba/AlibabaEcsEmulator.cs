@@ -68,7 +68,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
     public AlibabaEcsEmulator(string accessKeyId, string accessKeySecret, string? securityToken = null) =>
         AddAccessKey(accessKeyId, accessKeySecret, securityToken);
 
-    public override string Provider => AlibabaProvider.Name;
+    public override string Provider => AlibabaProvider.ProviderName;
 
     public override IReadOnlyList<string> RegionNames => SeedRegions;
 
@@ -127,7 +127,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
     protected override Task<EmulatorResponse> HandleAsync(EmulatorRequest request)
     {
         var host = request.Context.Request.Host.Value ?? "";
-        var query = Acs3Signer.ParseQuery(request.Context.Request.QueryString.Value);
+        var query = CanonicalRequest.ParseQuery(request.Context.Request.QueryString.Value);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in query) parameters[p.Key] = p.Value;
         var action = ActionOf(request);
@@ -141,7 +141,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
     private EmulatorResponse? Authenticate(EmulatorRequest request, string host, List<KeyValuePair<string, string>> query)
     {
         var authorization = request.Header("Authorization");
-        const string prefix = Acs3Signer.Algorithm + " ";
+        const string prefix = AlibabaSigner.Algorithm + " ";
         if (authorization is null || !authorization.StartsWith(prefix, StringComparison.Ordinal))
             return Error(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards (Authorization must use ACS3-HMAC-SHA256).");
         var fields = authorization.Substring(prefix.Length).Split(',')
@@ -158,7 +158,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
             return Error(400, "InvalidVersion", "Specified parameter Version is not valid.");
 
         var dateText = request.Header("x-acs-date");
-        if (dateText is null || !DateTimeOffset.TryParseExact(dateText, Acs3Signer.DateFormat, CultureInfo.InvariantCulture,
+        if (dateText is null || !DateTimeOffset.TryParseExact(dateText, AlibabaSigner.DateFormat, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
             return Error(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
         if ((Clock() - date).Duration() > TimestampWindow)
@@ -166,7 +166,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
 
         // Every x-acs-* header (and host, and content-type when sent) must be signed.
         var signedNames = signedList.Split(';').Select(n => n.Trim().ToLowerInvariant()).ToList();
-        var sentNames = request.Context.Request.Headers.Keys.Select(k => k.ToLowerInvariant()).Where(Acs3Signer.IsSignedHeader).ToList();
+        var sentNames = request.Context.Request.Headers.Keys.Select(k => k.ToLowerInvariant()).Where(AlibabaSigner.IsSignedHeader).ToList();
         var unsigned = sentNames.Where(n => !signedNames.Contains(n)).ToList();
         if (unsigned.Count > 0 || !signedNames.Contains("host"))
             return Error(400, "IncompleteSignature", $"The request signature does not conform to Aliyun standards: headers {string.Join(", ", unsigned.DefaultIfEmpty("host"))} are not signed.");
@@ -179,7 +179,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
                 return Error(400, "IncompleteSignature", $"The signed header {name} was not sent.");
             headers.Add(new KeyValuePair<string, string>(name, value));
         }
-        var expected = Acs3Signer.Compute(request.Method, request.Path, query, headers, Encoding.UTF8.GetBytes(request.Body), keyId, new Secret(key.Secret));
+        var expected = AlibabaSigner.Compute(request.Method, request.Path, query, headers, Encoding.UTF8.GetBytes(request.Body), keyId, new Secret(key.Secret));
         if (!Crypto.FixedTimeEquals(expected.Signature, signature))
             return Error(400, "SignatureDoesNotMatch", "Specified signature does not match our calculation. Server string to sign is:" + expected.StringToSign);
 

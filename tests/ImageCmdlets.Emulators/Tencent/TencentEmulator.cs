@@ -67,7 +67,7 @@ public sealed class TencentEmulator : EmulatorServer
     /// <summary>Regions the emulator serves; any other X-TC-Region is UnsupportedRegion.</summary>
     public ISet<string> Regions { get; }
 
-    public override string Provider => TencentProvider.Name;
+    public override string Provider => TencentProvider.ProviderName;
 
     public override IReadOnlyList<string> RegionNames =>
         Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ThenBy(r => r, StringComparer.Ordinal).ToList();
@@ -196,7 +196,7 @@ public sealed class TencentEmulator : EmulatorServer
             return Error("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.");
 
         var headers = signedHeaders.Select(n => new KeyValuePair<string, string>(n, request.Header(n) ?? "")).ToList();
-        var expected = Tc3Signer.Compute(new Tc3SigningInput
+        var expected = TencentSigner.Compute(new TencentSigningInput
         {
             Method = request.Method,
             CanonicalUri = "/",

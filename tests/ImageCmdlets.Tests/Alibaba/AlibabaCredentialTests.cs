@@ -75,7 +75,7 @@ public sealed class AlibabaCredentialTests : IDisposable
         _variables["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = EnvSecret;
     }
 
-    private AlibabaSettings Resolve(string? region = "cn-hangzhou", string? profile = null, AccessKeyCredential? credential = null) =>
+    private AccessKeySettings Resolve(string? region = "cn-hangzhou", string? profile = null, AccessKeyCredential? credential = null) =>
         AlibabaCredentials.Resolve(new ConnectionRequest
         {
             Region = region,
@@ -313,7 +313,7 @@ public sealed class AlibabaCredentialTests : IDisposable
         bed.Emulator.AddAccessKey("LTAIwork", CliSecret);
         WriteCliConfig();
 
-        var provider = AlibabaProvider.Definition.Connect(new ConnectionRequest
+        var provider = ProviderRegistry.Find(AlibabaProvider.ProviderName).Connect(new ConnectionRequest
         {
             Endpoint = bed.Emulator.BaseUri,
             Environment = new FixedEnvironment(_variables, _home),
@@ -332,7 +332,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     public void ARegionThatIsNotARegionIdIsRefusedBeforeAnyCall(string region)
     {
         SetEnvironmentKey();
-        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => AlibabaProvider.Definition.Connect(new ConnectionRequest
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => ProviderRegistry.Find(AlibabaProvider.ProviderName).Connect(new ConnectionRequest
         {
             Region = region,
             Environment = new FixedEnvironment(_variables, _home),

@@ -49,7 +49,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
         if (tamper == Tamper.Body)
         {
             request.Body = Crypto.Utf8Bytes("payload-1");
-            Acs3Signer.Sign(request, "DescribeImages", AlibabaProvider.Version, AlibabaTestBed.Credential, DateTimeOffset.UtcNow, Acs3Signer.NewNonce());
+            AlibabaSigner.Sign(request, "DescribeImages", AlibabaProvider.Version, AlibabaTestBed.Credential, DateTimeOffset.UtcNow, AlibabaSigner.NewNonce());
         }
 
         switch (tamper)
@@ -183,13 +183,13 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
         Assert.DoesNotContain("security-token", ex.ToString());
     }
 
-    private static ApiRequest Build(AlibabaProvider provider) =>
+    private static ApiRequest Build(AlibabaSession provider) =>
         provider.BuildRequest("DescribeImages", new Dictionary<string, string>
         {
             ["RegionId"] = AlibabaTestBed.Region,
             ["PageNumber"] = "1",
             ["PageSize"] = "10",
-        }, DateTimeOffset.UtcNow, Acs3Signer.NewNonce());
+        }, DateTimeOffset.UtcNow, AlibabaSigner.NewNonce());
 
     private Task<HttpExchange> SendAsync(ApiRequest request) => _bed.Transport.SendAsync(request, AlibabaTestBed.Call());
 

@@ -19,7 +19,7 @@ internal sealed class AlibabaTestBed : EmulatorTestBed<AlibabaEcsEmulator>
     public const string Region = "cn-hangzhou";
 
     private AlibabaTestBed(AlibabaEcsEmulator emulator, TimeSpan? timeout)
-        : base(emulator, AlibabaProvider.Definition, Credential, Region, timeout) { }
+        : base(emulator, ProviderRegistry.Find(AlibabaProvider.ProviderName), Credential, Region, timeout) { }
 
     public static AccessKeyCredential Credential => new(KeyId, new Secret(KeySecret));
 
@@ -31,8 +31,8 @@ internal sealed class AlibabaTestBed : EmulatorTestBed<AlibabaEcsEmulator>
     }
 
     /// <summary>Connects the real provider to the emulator, with a made-up empty environment.</summary>
-    public AlibabaProvider Connect(AccessKeyCredential? credential = null, string region = Region) =>
-        (AlibabaProvider)ConnectProvider(credential, region);
+    public AlibabaSession Connect(AccessKeyCredential? credential = null, string region = Region) =>
+        (AlibabaSession)ConnectProvider(credential, region);
 
     /// <summary>A custom image of this account, available and idle unless the test says otherwise.</summary>
     public static AlibabaImage Image(string id, string? name = null, string status = "Available", DateTimeOffset? created = null,

@@ -1,3 +1,4 @@
+using ImageCmdlets.Emulators.InMemory;
 using System;
 using System.Linq;
 using ImageCmdlets.Operations;
@@ -11,12 +12,12 @@ namespace ImageCmdlets.Tests.Commands;
 /// <summary>Remove-CloudImage's decision logic, driven through its command core as PowerShell would.</summary>
 public class RemoveCommandTests
 {
-    private readonly FakeProvider _cloud = new();
+    private readonly InMemoryCloud _cloud = new();
     private readonly RecordingHost _host = new();
 
     public RemoveCommandTests() => _cloud.AddMany(3);
 
-    private ConnectionOptions Connection => new() { FindProvider = name => name == "Fake" ? _cloud.Definition : ProviderRegistry.Find(name) };
+    private ConnectionOptions Connection => new() { FindProvider = name => name == "Fake" ? _cloud : ProviderRegistry.Find(name) };
 
     private void Remove(ConfirmationSettings confirmation, DeleteOptions? options = null, params string[] ids)
     {
@@ -126,7 +127,7 @@ public class RemoveCommandTests
     [Fact]
     public void Piped_images_keep_their_own_connection()
     {
-        var other = new FakeProvider();
+        var other = new InMemoryCloud();
         other.Add("img-0000");
         var piped = new CloudImage { Provider = "Fake", Region = "r1", ImageId = "img-0000", Connection = other };
         var core = new RemoveImagesCommand(_host, Connection, DeleteOptions.Default, new ConfirmationSettings { Force = true }, RemovalRunTests.Fast);
@@ -175,15 +176,6 @@ public class RemoveCommandTests
 /// <summary>Bad input is answered before anything connects (a connect may itself be a call, e.g. Keystone).</summary>
 public class BadInputBeforeConnectTests
 {
-    private sealed class CountingDefinition
-    {
-        public int Connects;
-        public ProviderDefinition Definition { get; }
-
-        public CountingDefinition(FakeProvider cloud) =>
-            Definition = new ProviderDefinition("Fake", cloud.Capabilities, new[] { "r1" }, _ => { Connects++; return cloud; }, "help");
-    }
-
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
@@ -191,10 +183,9 @@ public class BadInputBeforeConnectTests
     [InlineData("img-1,img-2")]
     public void Malformed_ids_get_their_error_without_connecting(string id)
     {
-        var cloud = new FakeProvider();
-        var counting = new CountingDefinition(cloud);
+        var cloud = new InMemoryCloud();
         var host = new RecordingHost();
-        var options = new ConnectionOptions { FindProvider = _ => counting.Definition };
+        var options = new ConnectionOptions { FindProvider = _ => cloud };
 
         var remove = new RemoveImagesCommand(host, options, DeleteOptions.Default, new ConfirmationSettings { Force = true });
         remove.Process(new ImageInput { ImageId = id, Provider = "Fake" });
@@ -204,7 +195,7 @@ public class BadInputBeforeConnectTests
         test.Complete();
         new GetImagesCommand(host, options).Run("Fake", null, new ImageQuery(), new[] { id });
 
-        Assert.Equal(0, counting.Connects);
+        Assert.Equal(0, cloud.Connects);
         Assert.Empty(cloud.Calls);
         Assert.Equal(3, host.Errors.Count);
         Assert.All(host.Errors, e => Assert.Contains(e.Error.Code, new[] { "EmptyImageId", "MalformedImageId" }));
@@ -214,10 +205,9 @@ public class BadInputBeforeConnectTests
     [Fact]
     public void A_bad_wildcard_pattern_fails_before_connecting()
     {
-        var cloud = new FakeProvider();
-        var counting = new CountingDefinition(cloud);
-        var get = new GetImagesCommand(new RecordingHost(), new ConnectionOptions { FindProvider = _ => counting.Definition });
+        var cloud = new InMemoryCloud();
+        var get = new GetImagesCommand(new RecordingHost(), new ConnectionOptions { FindProvider = _ => cloud });
         Assert.Throws<ArgumentException>(() => get.Run("Fake", null, new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
-        Assert.Equal(0, counting.Connects);
+        Assert.Equal(0, cloud.Connects);
     }
 }

@@ -224,7 +224,7 @@ public sealed class EmulatorControlTests
 
         public EmulatorServer Emulator { get; }
         public EmulatorControlClient Control { get; private set; } = null!;
-        public IImageProvider Provider { get; private set; } = null!;
+        public IImageSession Provider { get; private set; } = null!;
 
         public static CallContext Call() => new(default, NullApiLog.Instance);
 

@@ -41,5 +41,5 @@ public class ServerSideNameFilterTests
     [InlineData("a]b")]
     [InlineData("ci-*")]
     public void Escaped_or_bracketed_patterns_are_never_sent_as_literal_names(string pattern) =>
-        Assert.Null(ImageCmdlets.Operations.WildcardPattern.LiteralOf(pattern));
+        Assert.Null(ImageCmdlets.WildcardPattern.LiteralOf(pattern));
 }

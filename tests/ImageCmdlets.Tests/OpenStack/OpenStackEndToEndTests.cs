@@ -1,3 +1,4 @@
+using ImageCmdlets.Providers.Glance;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -115,7 +116,7 @@ public class OpenStackEndToEndTests : IAsyncLifetime
         var missing = Guid.NewGuid().ToString();
         var host = Get(Admin(), new ImageQuery(), id, missing);
         Assert.Equal(id, host.Output.Cast<CloudImage>().Single().ImageId);
-        Assert.Equal(OpenStackProvider.ErrorCodes.NotFound, host.Errors.Single().Error.Code);
+        Assert.Equal(GlanceErrors.NotFound, host.Errors.Single().Error.Code);
         Assert.Equal(missing, host.Errors.Single().ImageId);
     }
 
@@ -132,16 +133,16 @@ public class OpenStackEndToEndTests : IAsyncLifetime
         Assert.Equal(DeletabilityCheck.Describe, ok.CheckedBy);
         var prot = asAdmin.Output.Cast<CloudImageDeletability>().Single(v => v.ImageId == protectedImage);
         Assert.False(prot.IsDeletable);
-        Assert.Equal(OpenStackProvider.ErrorCodes.Protected, prot.Reasons.Single().Code);
+        Assert.Equal(GlanceErrors.Protected, prot.Reasons.Single().Code);
 
         var asDemo = Test(Demo(), adminPublic);
         var foreign = asDemo.Output.Cast<CloudImageDeletability>().Single();
         Assert.False(foreign.IsDeletable);
-        Assert.Equal(OpenStackProvider.ErrorCodes.NotOwner, foreign.Reasons.Single().Code);
+        Assert.Equal(GlanceErrors.NotOwner, foreign.Reasons.Single().Code);
 
         // The verdicts match what Glance really does.
         var realDelete = Remove(Demo(), whatIf: false, Ids(adminPublic));
-        Assert.Equal(OpenStackProvider.ErrorCodes.NotOwner, realDelete.Errors.Single().Error.Code);
+        Assert.Equal(GlanceErrors.NotOwner, realDelete.Errors.Single().Error.Code);
         Assert.Equal(403, realDelete.Errors.Single().Error.HttpStatus);
         Assert.True(await _admin.ExistsAsync(adminPublic));
     }
@@ -158,8 +159,8 @@ public class OpenStackEndToEndTests : IAsyncLifetime
 
         foreach (var id in new[] { a, b, p }) Assert.True(await _admin.ExistsAsync(id), $"{id} must survive -WhatIf");
         Assert.Equal(new[] { a, b }.OrderBy(x => x), host.Removals.Where(r => r.Status == RemovalStatus.WouldDelete).Select(r => r.ImageId).OrderBy(x => x));
-        Assert.Equal(OpenStackProvider.ErrorCodes.Protected, host.Errors.Single(e => e.ImageId == p).Error.Code);
-        Assert.Equal(OpenStackProvider.ErrorCodes.NotFound, host.Errors.Single(e => e.ImageId == missing).Error.Code);
+        Assert.Equal(GlanceErrors.Protected, host.Errors.Single(e => e.ImageId == p).Error.Code);
+        Assert.Equal(GlanceErrors.NotFound, host.Errors.Single(e => e.ImageId == missing).Error.Code);
         Assert.Equal(4, host.ShouldProcessTargets.Count);
         var listed = Get(Admin(), new ImageQuery { NamePatterns = new[] { _prefix + "w-*" } });
         Assert.Equal(3, listed.Output.Count);
@@ -180,8 +181,8 @@ public class OpenStackEndToEndTests : IAsyncLifetime
         Assert.Equal(inputs.Length, host.Removals.Count() + host.Errors.Count);
         Assert.Equal(new[] { d1, d2, d3 }.OrderBy(x => x), host.Removals.Where(r => r.Status == RemovalStatus.Deleted).Select(r => r.ImageId).OrderBy(x => x));
         Assert.Single(host.Removals, r => r.ImageId == d1 && r.Status == RemovalStatus.Duplicate);
-        Assert.Equal(OpenStackProvider.ErrorCodes.Protected, host.Errors.Single(e => e.ImageId == p).Error.Code);
-        Assert.Equal(OpenStackProvider.ErrorCodes.NotFound, host.Errors.Single(e => e.ImageId == missing).Error.Code);
+        Assert.Equal(GlanceErrors.Protected, host.Errors.Single(e => e.ImageId == p).Error.Code);
+        Assert.Equal(GlanceErrors.NotFound, host.Errors.Single(e => e.ImageId == missing).Error.Code);
         Assert.Equal("MalformedImageId", host.Errors.Single(e => e.ImageId == "not-a-uuid").Error.Code);
         foreach (var id in new[] { d1, d2, d3 }) Assert.False(await _admin.ExistsAsync(id));
         Assert.True(await _admin.ExistsAsync(p));
@@ -233,7 +234,7 @@ public class OpenStackEndToEndTests : IAsyncLifetime
     {
         var ids = await _admin.CreateManyAsync(_prefix + "c-", 40);
         _created.AddRange(ids);
-        var session = OpenStackProvider.Definition.Connect(new ConnectionRequest { Environment = GlanceServer.Environment_() });
+        var session = ProviderRegistry.Find(OpenStackProvider.ProviderName).Connect(new ConnectionRequest { Environment = GlanceServer.Environment_() });
         using var cts = new CancellationTokenSource();
         var sink = new CancelAfterSink(cts, after: 5);
         var record = new CloudImageRun("Remove-CloudImage");

@@ -27,7 +27,7 @@ public class OpenStackSettingsTests
     private static ImageCmdletsConfigurationException ConnectFails(Dictionary<string, string> variables, AccessKeyCredential? credential = null, string? profile = null)
     {
         var network = new NoNetwork();
-        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => OpenStackProvider.Definition.Connect(new ConnectionRequest
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => ProviderRegistry.Find(OpenStackProvider.ProviderName).Connect(new ConnectionRequest
         {
             Environment = new FixedEnvironment(variables),
             Credential = credential,

@@ -1,3 +1,4 @@
+using ImageCmdlets.Emulators.InMemory;
 using System.Linq;
 using System.Threading.Tasks;
 using ImageCmdlets.Operations;
@@ -11,7 +12,7 @@ public class DeletabilityRunTests
     [Fact]
     public async Task Verdicts_combine_the_dry_run_with_describe_reasons_and_repeat_for_duplicates()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(3);
         provider.Add("img-shared").RejectCode = "InvalidImageId.InShared";
         provider.DescribeReasons["img-shared"] = new DeletabilityReason("ImageShared", "shared to 2 accounts", DeletabilityCheck.Describe);
@@ -46,7 +47,7 @@ public class DeletabilityRunTests
     [Fact]
     public async Task Without_native_dry_run_the_verdict_comes_from_the_description_alone()
     {
-        var provider = new FakeProvider(new ProviderCapabilities
+        var provider = new InMemoryCloud(new ProviderCapabilities
         {
             MaxIdsPerDelete = 1, MaxIdsPerDescribe = 10, HasNativeDryRun = false,
             ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-"),
@@ -70,7 +71,7 @@ public class DeletabilityRunTests
     [Fact]
     public async Task A_dry_run_that_cannot_be_made_is_an_error_not_a_verdict()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(1);
         // The describe succeeds; every dry-run attempt is throttled.
         var sink = new CollectingSink();

@@ -1,3 +1,4 @@
+using ImageCmdlets.Emulators.InMemory;
 using System;
 using System.Linq;
 using System.Threading.Tasks;
@@ -12,7 +13,7 @@ public class ImageListingTests
     [Fact]
     public async Task Lists_every_page_and_streams_images_with_their_connection()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(23);
         var sink = new CollectingSink();
         await ImageListing.RunAsync(provider, new ImageQuery(), Array.Empty<string>(), sink, RemovalRunTests.Fast);
@@ -27,7 +28,7 @@ public class ImageListingTests
     [Fact]
     public async Task Filters_apply_client_side_whatever_the_provider_did()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.Add("img-a1", "ci-build-1").CreatedAt = DateTimeOffset.UtcNow.AddDays(-40);
         provider.Add("img-a2", "CI-BUILD-2").CreatedAt = DateTimeOffset.UtcNow.AddDays(-2);
         provider.Add("img-a3", "web-1").CreatedAt = DateTimeOffset.UtcNow.AddDays(-40);
@@ -50,7 +51,7 @@ public class ImageListingTests
     [Fact]
     public async Task Named_ids_are_looked_up_and_each_missing_or_malformed_one_is_an_error()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(3);
         var sink = new CollectingSink();
         await ImageListing.RunAsync(provider, new ImageQuery(), new[] { "img-0001", "img-nope", "IMG 1", "img-0001" }, sink, RemovalRunTests.Fast);
@@ -64,7 +65,7 @@ public class ImageListingTests
     [Fact]
     public async Task A_list_failure_is_retried_then_surfaces()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(3);
         provider.FailNextCall(new CloudApiError("Throttling", ErrorKind.Throttled, "slow"));
         var sink = new CollectingSink();

@@ -1,3 +1,4 @@
+using ImageCmdlets.Emulators.InMemory;
 using System;
 using System.Linq;
 using System.Threading;
@@ -12,7 +13,7 @@ public class RemovalRunTests
 {
     internal static readonly OperationSettings Fast = TestSettings.FastRetries();
 
-    private static async Task<CollectingSink> RemoveAsync(FakeProvider provider, DeleteOptions options, params string?[] ids)
+    private static async Task<CollectingSink> RemoveAsync(InMemoryCloud provider, DeleteOptions options, params string?[] ids)
     {
         var sink = new CollectingSink();
         var run = new RemovalRun(provider, options, sink, Fast);
@@ -29,7 +30,7 @@ public class RemovalRunTests
     [InlineData(false)]
     public async Task Mixed_batch_gives_every_input_exactly_one_outcome_and_deletes_each_image_once(bool wholeBatchFailure)
     {
-        var provider = new FakeProvider { WholeBatchFailure = wholeBatchFailure };
+        var provider = new InMemoryCloud { WholeBatchFailure = wholeBatchFailure };
         provider.AddMany(12);
         provider.Add("img-busy").RejectCode = "InvalidImageId.InShared";
         provider.Add("img-creating").RejectCode = "InvalidImageState";
@@ -61,7 +62,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Whole_batch_failure_is_bisected_so_one_bad_image_costs_only_a_few_calls()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(9);
         provider.Add("img-bad").RejectCode = "InvalidImageId.InShared";
         var ids = Enumerable.Range(0, 9).Select(i => $"img-{i:d4}").ToList();
@@ -80,7 +81,7 @@ public class RemovalRunTests
     [Fact]
     public async Task BatchTooLarge_shrinks_the_batch_and_every_image_is_still_deleted()
     {
-        var provider = new FakeProvider { BatchLimit = 3 };
+        var provider = new InMemoryCloud { BatchLimit = 3 };
         provider.AddMany(20);
         var sink = await RemoveAsync(provider, DeleteOptions.Default, Enumerable.Range(0, 20).Select(i => $"img-{i:d4}").ToArray());
 
@@ -93,7 +94,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Throttling_and_server_errors_are_retried_without_losing_or_repeating_outcomes()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(30);
         provider.FailNextCall(new CloudApiError("RequestLimitExceeded", ErrorKind.Throttled, "slow down"));
         provider.FailNextCall(new CloudApiError("RequestLimitExceeded", ErrorKind.Throttled, "slow down"));
@@ -109,7 +110,7 @@ public class RemovalRunTests
     [Fact]
     public async Task A_lost_answer_followed_by_not_found_reports_the_image_deleted_not_failed()
     {
-        var provider = new FakeProvider { WholeBatchFailure = true };
+        var provider = new InMemoryCloud { WholeBatchFailure = true };
         provider.AddMany(4);
         provider.LoseNextAnswer();
 
@@ -124,7 +125,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Retries_end_after_MaxAttempts_with_the_last_error_for_each_image()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(2);
         for (var i = 0; i < 10; i++) provider.FailNextCall(new CloudApiError("InternalError", ErrorKind.ServerError, "boom"));
 
@@ -138,7 +139,7 @@ public class RemovalRunTests
     [Fact]
     public async Task A_fatal_error_stops_further_calls_and_leaves_every_image_recorded_as_not_processed()
     {
-        var provider = new FakeProvider(new ProviderCapabilities
+        var provider = new InMemoryCloud(new ProviderCapabilities
         {
             MaxIdsPerDelete = 1, MaxIdsPerDescribe = 10, MaxConcurrentCalls = 1,
             ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-"),
@@ -164,7 +165,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Provider_that_ignores_missing_ids_never_reports_a_missing_image_as_deleted()
     {
-        var provider = new FakeProvider(new ProviderCapabilities
+        var provider = new InMemoryCloud(new ProviderCapabilities
         {
             MaxIdsPerDelete = 1, MaxIdsPerDescribe = 5, DeleteIgnoresMissingIds = true, HasNativeDryRun = true, MaxConcurrentCalls = 4,
             NotFoundErrorCode = "InvalidImageId.NotFound", ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-"),
@@ -183,7 +184,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Native_dry_run_deletes_nothing_and_reports_each_verdict()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(5);
         provider.Add("img-shared").RejectCode = "InvalidImageId.InShared";
 
@@ -199,7 +200,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Describe_based_dry_run_uses_the_reasons_a_real_delete_would_give()
     {
-        var provider = new FakeProvider(new ProviderCapabilities
+        var provider = new InMemoryCloud(new ProviderCapabilities
         {
             MaxIdsPerDelete = 1, MaxIdsPerDescribe = 10, HasNativeDryRun = false,
             ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-"),
@@ -220,7 +221,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Cancellation_mid_run_leaves_every_image_accounted_for()
     {
-        var provider = new FakeProvider(new ProviderCapabilities
+        var provider = new InMemoryCloud(new ProviderCapabilities
         {
             MaxIdsPerDelete = 2, MaxIdsPerDescribe = 10, MaxConcurrentCalls = 2,
             ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-"),
@@ -252,7 +253,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Deletes_are_paced_to_the_documented_rate()
     {
-        var provider = new FakeProvider(new ProviderCapabilities
+        var provider = new InMemoryCloud(new ProviderCapabilities
         {
             MaxIdsPerDelete = 1, MaxIdsPerDescribe = 10, MaxConcurrentCalls = 8, DeleteCallsPerSecond = 5,
             ImageIdPattern = new System.Text.RegularExpressions.Regex("^img-"),
@@ -268,7 +269,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Declined_images_are_reported_and_never_sent()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(2);
         var sink = new CollectingSink();
         var run = new RemovalRun(provider, DeleteOptions.Default, sink, Fast);
@@ -288,7 +289,7 @@ public class DryRunWithDescriptionTests
     [Fact]
     public async Task A_passing_DryRun_still_reports_what_the_description_shows()
     {
-        var provider = new FakeProvider();
+        var provider = new InMemoryCloud();
         provider.AddMany(2);
         provider.DescribeReasons["img-0001"] = new DeletabilityReason("ImageUsingByInstance", "used by 3 instances", DeletabilityCheck.Describe, ErrorKind.InUse);
         var sink = new CollectingSink();
@@ -310,7 +311,7 @@ public class WholeBatchNotFoundTests
     [Fact]
     public async Task A_missing_id_in_a_batch_costs_one_describe_not_a_bisection()
     {
-        var provider = new FakeProvider { WholeBatchFailure = true };
+        var provider = new InMemoryCloud { WholeBatchFailure = true };
         provider.AddMany(9);
         var ids = Enumerable.Range(0, 9).Select(i => $"img-{i:d4}").ToList();
         ids.Insert(3, "img-missing");
@@ -328,7 +329,7 @@ public class WholeBatchNotFoundTests
     [Fact]
     public async Task After_a_lost_answer_the_retry_finds_the_batch_gone_and_reports_it_deleted_in_few_calls()
     {
-        var provider = new FakeProvider { WholeBatchFailure = true };
+        var provider = new InMemoryCloud { WholeBatchFailure = true };
         provider.AddMany(10);
         provider.LoseNextAnswer();
         var sink = new CollectingSink();

@@ -26,11 +26,11 @@ internal static class TestSettings
 /// </summary>
 internal abstract class EmulatorTestBed<TEmulator> : IAsyncDisposable where TEmulator : EmulatorServer
 {
-    private readonly ProviderDefinition _provider;
+    private readonly ImageProvider _provider;
     private readonly AccessKeyCredential _credential;
     private readonly string _region;
 
-    protected EmulatorTestBed(TEmulator emulator, ProviderDefinition provider, AccessKeyCredential credential, string region, TimeSpan? requestTimeout = null)
+    protected EmulatorTestBed(TEmulator emulator, ImageProvider provider, AccessKeyCredential credential, string region, TimeSpan? requestTimeout = null)
     {
         Emulator = emulator;
         _provider = provider;
@@ -45,7 +45,7 @@ internal abstract class EmulatorTestBed<TEmulator> : IAsyncDisposable where TEmu
     public static CallContext Call(IApiLog? log = null) => new(default, log ?? NullApiLog.Instance);
 
     /// <summary>Connects the real provider to the emulator (the bed's key and region unless given).</summary>
-    protected IImageProvider ConnectProvider(AccessKeyCredential? credential, string? region) =>
+    protected IImageSession ConnectProvider(AccessKeyCredential? credential, string? region) =>
         _provider.Connect(new ConnectionRequest
         {
             Region = region ?? _region,

@@ -251,20 +251,20 @@ public sealed class TencentCredentialTests : IDisposable
     [Fact]
     public void TheDefaultEndpointServesEveryRegionExceptTheFinanceZones()
     {
-        Assert.Equal("https://cvm.tencentcloudapi.com/", TencentProvider.DefaultEndpoint("ap-guangzhou").ToString());
-        Assert.Equal("https://cvm.ap-shanghai-fsi.tencentcloudapi.com/", TencentProvider.DefaultEndpoint("ap-shanghai-fsi").ToString());
+        Assert.Equal("https://cvm.tencentcloudapi.com/", TencentProvider.StandardEndpoint("ap-guangzhou").ToString());
+        Assert.Equal("https://cvm.ap-shanghai-fsi.tencentcloudapi.com/", TencentProvider.StandardEndpoint("ap-shanghai-fsi").ToString());
     }
 
     [Fact]
     public void ConnectReportsTheAccountAndRegionWithoutMakingACall()
     {
-        var provider = TencentProvider.Definition.Connect(new ConnectionRequest { Environment = Env(EnvVars(("TENCENTCLOUD_REGION", "ap-seoul"))) });
+        var provider = ProviderRegistry.Find(TencentProvider.ProviderName).Connect(new ConnectionRequest { Environment = Env(EnvVars(("TENCENTCLOUD_REGION", "ap-seoul"))) });
         Assert.Equal(EnvId, provider.Account);
         Assert.Equal("ap-seoul", provider.Region);
-        Assert.Same(TencentProvider.Definition, provider.Definition);
+        Assert.Same(ProviderRegistry.Find(TencentProvider.ProviderName), provider.Provider);
     }
 
-    private static TencentSettings Resolve(ConnectionRequest request) => TencentConfiguration.Resolve(request);
+    private static AccessKeySettings Resolve(ConnectionRequest request) => TencentCredentials.Resolve(request);
 
     private FixedEnvironment Env(Dictionary<string, string>? variables = null) => new(variables ?? new Dictionary<string, string>(), _home);
 

@@ -120,7 +120,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     [Fact]
     public async Task AStaleTimestampIsRefusedThroughTheProvider()
     {
-        var provider = (TencentProvider)_bed.Connect();
+        var provider = (TencentSession)_bed.Connect();
         provider.Clock = () => DateTimeOffset.UtcNow.AddMinutes(-10);
         var ex = await Assert.ThrowsAsync<CloudApiException>(() =>
             provider.ListImagesAsync(new Providers.ImageQuery(), null, TencentTestBed.Call()));
@@ -161,7 +161,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     {
         var request = new ApiRequest(HttpMethod.Post, _bed.Emulator.BaseUri, "DescribeImages") { Body = Encoding.UTF8.GetBytes(Body) };
         request.SetHeader("Content-Type", "application/json");
-        Tc3Signer.Sign(request, new AccessKeyCredential(secretId, new Secret(secret), token), "cvm", "2017-03-12",
+        TencentSigner.Sign(request, new AccessKeyCredential(secretId, new Secret(secret), token), "cvm", "2017-03-12",
             TencentTestBed.Region, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         return request;
     }

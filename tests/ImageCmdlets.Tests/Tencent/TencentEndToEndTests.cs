@@ -103,7 +103,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
         return (deletable.ToArray(), refused, input.ToArray());
     }
 
-    private async Task<CollectingSink> RemoveAsync(DeleteOptions options, OperationSettings settings, IReadOnlyList<string> ids, IImageProvider? provider = null)
+    private async Task<CollectingSink> RemoveAsync(DeleteOptions options, OperationSettings settings, IReadOnlyList<string> ids, IImageSession? provider = null)
     {
         var sink = new CollectingSink();
         var run = new RemovalRun(provider ?? _bed.Connect(), options, sink, settings);

@@ -99,7 +99,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [Fact]
     public void ServerSideFiltersAreOnlyEverASupersetOfWhatTheClientSideKeeps()
     {
-        var filters = TencentProvider.ListFilters(new ImageQuery
+        var filters = TencentSession.ListFilters(new ImageQuery
         {
             NamePatterns = new[] { "exact", "ci-*" },
             Tags = new[] { "owner", "project", "team=ci", "team=web", "=orphan", "" },
@@ -271,7 +271,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
             _bed.Connect().DeleteImagesAsync(new[] { "img-00000000" }, DeleteOptions.Default, TencentTestBed.Call()));
         Assert.Equal("InvalidImageId.NotFound", ex.Error.Code);
         Assert.Equal(ErrorKind.NotFound, ex.Error.Kind);
-        Assert.Equal("InvalidImageId.NotFound", TencentProvider.CapabilitiesData.NotFoundErrorCode);
+        Assert.Equal("InvalidImageId.NotFound", ProviderRegistry.Find(TencentProvider.ProviderName).Capabilities.NotFoundErrorCode);
     }
 
     [Fact]
@@ -443,7 +443,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [InlineData("img-1234567", false)]
     [InlineData("ami-12345678", false)]
     public void TheImageIdPatternFollowsTheDocumentedShape(string id, bool valid) =>
-        Assert.Equal(valid, TencentProvider.CapabilitiesData.ImageIdPattern.IsMatch(id));
+        Assert.Equal(valid, ProviderRegistry.Find(TencentProvider.ProviderName).Capabilities.ImageIdPattern.IsMatch(id));
 
     private JsonValue LastBody(string action) => JsonValue.Parse(Emulator.CallsOf(action).Last().Body);
 

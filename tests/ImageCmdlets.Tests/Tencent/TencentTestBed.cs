@@ -20,7 +20,7 @@ internal sealed class TencentTestBed : EmulatorTestBed<TencentEmulator>
     public const string Region = "ap-guangzhou";
 
     private TencentTestBed(TencentEmulator emulator)
-        : base(emulator, TencentProvider.Definition, Credential, Region) { }
+        : base(emulator, ProviderRegistry.Find(TencentProvider.ProviderName), Credential, Region) { }
 
     public static AccessKeyCredential Credential => new(SecretId, new Secret(SecretKey));
 
@@ -33,7 +33,7 @@ internal sealed class TencentTestBed : EmulatorTestBed<TencentEmulator>
     }
 
     /// <summary>Connects the real provider to the emulator, with a made-up empty environment.</summary>
-    public IImageProvider Connect(string region = Region, AccessKeyCredential? credential = null) =>
+    public IImageSession Connect(string region = Region, AccessKeyCredential? credential = null) =>
         ConnectProvider(credential, region);
 }
 

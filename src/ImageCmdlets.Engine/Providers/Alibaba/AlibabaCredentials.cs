@@ -6,19 +6,6 @@ using ImageCmdlets.Json;
 
 namespace ImageCmdlets.Providers.Alibaba;
 
-/// <summary>Credentials and region for one Alibaba session, with where they came from.</summary>
-internal sealed class AlibabaSettings
-{
-    public AlibabaSettings(AccessKeyCredential credential, string region)
-    {
-        Credential = credential;
-        Region = region;
-    }
-
-    public AccessKeyCredential Credential { get; }
-    public string Region { get; }
-}
-
 /// <summary>
 /// Resolves Alibaba credentials the way the official tools do, in the module's order (design.md §5):
 /// -Credential, or -ProfileName; then ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN; then the
@@ -43,7 +30,7 @@ internal static class AlibabaCredentials
 
     private const string Provider = "Alibaba";
 
-    public static AlibabaSettings Resolve(ConnectionRequest request)
+    public static AccessKeySettings Resolve(ConnectionRequest request)
     {
         var env = request.Environment;
         var cliConfig = CliConfig.Load(CredentialResolution.HomePath(env, ".aliyun", "config.json"));
@@ -63,7 +50,7 @@ internal static class AlibabaCredentials
         credential ??= profile?.RequireCredential() ?? throw CredentialResolution.Missing(Provider, Help);
 
         var region = CredentialResolution.RequireRegion(Provider, request.Region, env.GetVariable(RegionVariable), profile?.Region, RegionVariable);
-        return new AlibabaSettings(credential, region);
+        return new AccessKeySettings(credential, region);
     }
 
     private static Profile FindNamed(IEnvironmentReader env, CliConfig? cliConfig, string name) =>

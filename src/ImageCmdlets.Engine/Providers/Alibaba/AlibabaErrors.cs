@@ -45,20 +45,11 @@ internal static class AlibabaErrors
     {
         var json = exchange.Json;
         if (exchange.IsSuccess)
-            return json?.Kind == Json.JsonKind.Object ? null
-                : new CloudApiError("InvalidResponse", ErrorKind.InvalidResponse,
-                    $"{action} answered HTTP {exchange.StatusCode} with a body that is not a JSON object; whether it took effect is unknown.", exchange.RequestId, exchange.StatusCode);
+            return json?.Kind == Json.JsonKind.Object ? null : EngineErrors.Unreadable(exchange, action, "a JSON object");
 
         var code = json?.GetString("Code");
-        if (string.IsNullOrEmpty(code))
-        {
-            // A gateway or load balancer answered, not ECS: 5xx is a server problem worth retrying; anything else is unreadable.
-            return exchange.StatusCode >= 500
-                ? new CloudApiError("ServerError", ErrorKind.ServerError,
-                    $"{action} failed with HTTP {exchange.StatusCode} and no error body.", exchange.RequestId, exchange.StatusCode)
-                : new CloudApiError("InvalidResponse", ErrorKind.InvalidResponse,
-                    $"{action} failed with HTTP {exchange.StatusCode} and a body that is not an Alibaba error.", exchange.RequestId, exchange.StatusCode);
-        }
+        // A gateway or load balancer answered, not ECS.
+        if (string.IsNullOrEmpty(code)) return EngineErrors.Unreadable(exchange, action, "an Alibaba error body");
 
         var kind = Codes.KindOf(code);
         if (kind == ErrorKind.Unknown) kind = ErrorCodeMap.KindOfStatus(exchange.StatusCode);

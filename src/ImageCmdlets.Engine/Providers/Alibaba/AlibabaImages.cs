@@ -17,8 +17,6 @@ internal static class AlibabaImages
 
     public const string OwnAlias = "self";
 
-    private const long BytesPerGiB = 1L << 30;
-
     /// <summary>Image fields kept as Properties, for display and for <see cref="Assess"/>.</summary>
     private static readonly string[] PropertyFields =
     {
@@ -34,7 +32,7 @@ internal static class AlibabaImages
         return string.Join(",", known.Length > 0 ? known : Statuses);
     }
 
-    public static CloudImage ToCloudImage(JsonValue image, string region, string? requestId, IImageProvider connection)
+    public static CloudImage ToCloudImage(JsonValue image, string region, string? requestId, IImageSession connection)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in PropertyFields)
@@ -43,14 +41,14 @@ internal static class AlibabaImages
         var usage = image.GetString("Usage");
         return new CloudImage
         {
-            Provider = AlibabaProvider.Name,
+            Provider = AlibabaProvider.ProviderName,
             Region = region,
             ImageId = image.GetString("ImageId") ?? "",
             Name = image.GetString("ImageName"),
             State = image.GetString("Status"),
             ImageType = image.GetString("ImageOwnerAlias"),
-            CreatedAt = ParseTime(image.GetString("CreationTime")),
-            SizeBytes = image.GetInt64("Size") is long gib ? gib * BytesPerGiB : null,
+            CreatedAt = ProviderValues.ParseTime(image.GetString("CreationTime")),
+            SizeBytes = ProviderValues.BytesOfGiB(image.GetInt64("Size")),
             OsName = image.GetString("OSNameEn") ?? image.GetString("OSName"),
             Owner = image.GetString("ImageOwnerId"),
             // IsSelfShared is a string ("True"/"False") in the API model; accept a JSON boolean as well.
@@ -104,8 +102,4 @@ internal static class AlibabaImages
         }
         return reasons;
     }
-
-    private static DateTimeOffset? ParseTime(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t : null;
 }

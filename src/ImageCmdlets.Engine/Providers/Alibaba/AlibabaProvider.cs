@@ -1,14 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Net.Http;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
-using ImageCmdlets.Credentials;
-using ImageCmdlets.Json;
-using ImageCmdlets.Operations;
-using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Alibaba;
 
@@ -16,14 +8,17 @@ namespace ImageCmdlets.Providers.Alibaba;
 /// Alibaba Cloud ECS custom images (RPC API 2014-05-26): DescribeImages and DeleteImage, every
 /// parameter in the query, signed with ACS3-HMAC-SHA256.
 /// </summary>
-internal sealed class AlibabaProvider : AccessKeyProvider
+internal sealed class AlibabaProvider : ImageProvider
 {
-    public const string Name = "Alibaba";
+    public const string ProviderName = "Alibaba";
     public const string Version = "2014-05-26";
 
-    private const int MaxPage = 100;
+    /// <summary>DescribeImages' largest page.</summary>
+    public const int MaxPage = 100;
 
-    public static readonly ProviderCapabilities CapabilitiesData = new()
+    public override string Name => ProviderName;
+
+    public override ProviderCapabilities Capabilities { get; } = new()
     {
         // DeleteImage takes exactly one ImageId.
         MaxIdsPerDelete = 1,
@@ -40,14 +35,14 @@ internal sealed class AlibabaProvider : AccessKeyProvider
         MaxConcurrentCalls = 4,
         // Custom, shared and marketplace images: "m-" and lower-case letters and digits. Public images have
         // file-like names, but those are never this account's to delete.
-        ImageIdPattern = new Regex("^m-[0-9a-z]+$", RegexOptions.CultureInvariant),
+        ImageIdPattern = new Regex("^m-[0-9a-z]{1,60}$", RegexOptions.CultureInvariant),
         ImageIdExample = "m-bp67acfmxazb4p0000",
         NotFoundErrorCode = "InvalidImageId.NotFound",
         SupportsDeleteSnapshots = false,
         SupportsEvenIfInUse = true,
     };
 
-    public static readonly IReadOnlyList<string> KnownRegions = new[]
+    public override IReadOnlyList<string> KnownRegions { get; } = new[]
     {
         "cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-qingdao", "cn-zhangjiakou", "cn-huhehaote",
         "cn-wulanchabu", "cn-nanjing", "cn-fuzhou", "cn-heyuan", "cn-guangzhou", "cn-chengdu", "cn-hongkong",
@@ -55,167 +50,12 @@ internal sealed class AlibabaProvider : AccessKeyProvider
         "ap-northeast-2", "us-west-1", "us-east-1", "eu-central-1", "eu-west-1", "me-east-1", "me-central-1",
     };
 
-    public static readonly ProviderDefinition Definition = new(Name, CapabilitiesData, KnownRegions, Connect, AlibabaCredentials.Help);
+    public override string CredentialHelp => AlibabaCredentials.Help;
 
-    /// <summary>Region ids go into the host name: letters, digits and dashes only.</summary>
-    private static readonly Regex RegionPattern = new("^[a-z]+(-[a-z0-9]+)+$", RegexOptions.CultureInvariant);
-
-    private AlibabaProvider(AccessKeyCredential credential, string region, Uri endpoint, HttpTransport transport)
-        : base(Definition, credential, region, endpoint, transport) { }
-
-
-    public static IImageProvider Connect(ConnectionRequest request)
+    protected override IImageSession OpenSession(ConnectionRequest request)
     {
         var settings = AlibabaCredentials.Resolve(request);
-        if (!RegionPattern.IsMatch(settings.Region))
-            throw new ImageCmdletsConfigurationException("InvalidRegion",
-                $"'{settings.Region}' is not an Alibaba Cloud region id (for example cn-hangzhou).");
-        var endpoint = request.Endpoint is { } custom
-            ? new Uri(custom.GetLeftPart(UriPartial.Authority) + "/")
-            : new Uri($"https://ecs.{settings.Region}.aliyuncs.com/");
-        return new AlibabaProvider(settings.Credential, settings.Region, endpoint, request.Transport);
+        var endpoint = ProviderValues.ApiRoot(request.Endpoint, new Uri($"https://ecs.{settings.Region}.aliyuncs.com/"));
+        return new AlibabaSession(this, settings, endpoint, request.Transport);
     }
-
-    public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
-    {
-        var pageNumber = 1;
-        if (pageToken is not null && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1))
-            throw new ArgumentException($"'{pageToken}' is not an Alibaba page token.", nameof(pageToken));
-        var pageSize = Math.Max(1, Math.Min(query.PageSize ?? MaxPage, MaxPage));
-
-        var parameters = new List<KeyValuePair<string, string>>
-        {
-            new("RegionId", Region),
-            new("Status", AlibabaImages.StatusFilter(query.States)),
-            new("PageNumber", pageNumber.ToString(CultureInfo.InvariantCulture)),
-            new("PageSize", pageSize.ToString(CultureInfo.InvariantCulture)),
-        };
-        if (!query.IncludeNonCustom) parameters.Add(new("ImageOwnerAlias", AlibabaImages.OwnAlias));
-        // ImageName is a fuzzy (substring) match: usable for one pattern without wildcards; the operations
-        // layer matches exactly afterwards.
-        if (query.NamePatterns.Count == 1 && !WildcardPattern.ContainsWildcard(query.NamePatterns[0]) && query.NamePatterns[0].Length > 0)
-            parameters.Add(new("ImageName", query.NamePatterns[0]));
-        // Tag.N filters combine with AND, as the operations layer's tag filters do.
-        var n = 0;
-        foreach (var tag in query.Tags.Where(t => !string.IsNullOrEmpty(t)))
-        {
-            n++;
-            var eq = tag.IndexOf('=');
-            parameters.Add(new($"Tag.{n}.Key", eq < 0 ? tag : tag.Substring(0, eq)));
-            if (eq >= 0) parameters.Add(new($"Tag.{n}.Value", tag.Substring(eq + 1)));
-        }
-
-        var response = await CallAsync("DescribeImages", parameters, $"{Region} page {pageNumber}", context).ConfigureAwait(false);
-        var requestId = response.GetString("RequestId");
-        var images = ReadImages(response, requestId);
-        var total = response.GetInt64("TotalCount")
-            ?? throw InvalidAnswer("DescribeImages", "has no TotalCount", requestId);
-        // Read until PageNumber·PageSize reaches TotalCount; an empty page also ends it, so a shrinking list cannot loop.
-        var more = images.Count > 0 && (long)pageNumber * pageSize < total;
-        return new ImagePage(images, more ? (pageNumber + 1).ToString(CultureInfo.InvariantCulture) : null, requestId, total);
-    }
-
-    public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
-    {
-        if (imageIds.Count == 0) return Array.Empty<CloudImage>(); // no ImageId would list every image
-        if (imageIds.Count > MaxPage)
-            throw new ArgumentException($"DescribeImages is sent at most {MaxPage} ids per call.", nameof(imageIds));
-        var parameters = new List<KeyValuePair<string, string>>
-        {
-            new("RegionId", Region),
-            new("ImageId", string.Join(",", imageIds)),
-            // Without Status only Available images come back, and an image being created would look missing.
-            new("Status", string.Join(",", AlibabaImages.Statuses)),
-            // DeleteImage ignores ids that are not this account's custom images, so "exists" must mean exactly
-            // that: an image merely shared with this account is not found here, and is never reported deleted.
-            new("ImageOwnerAlias", AlibabaImages.OwnAlias),
-            new("PageNumber", "1"),
-            new("PageSize", MaxPage.ToString(CultureInfo.InvariantCulture)),
-        };
-        var response = await CallAsync("DescribeImages", parameters, $"{Region} {string.Join(",", imageIds)}", context).ConfigureAwait(false);
-        var wanted = new HashSet<string>(imageIds, StringComparer.Ordinal);
-        return ReadImages(response, response.GetString("RequestId")).Where(i => wanted.Contains(i.ImageId)).ToList();
-    }
-
-    public override async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
-    {
-        if (imageIds.Count != 1)
-            throw new ArgumentException("DeleteImage takes exactly one image id per call.", nameof(imageIds));
-        var imageId = imageIds[0];
-        if (options.DeleteSnapshots)
-            return new[]
-            {
-                ImageDeleteResult.Failure(imageId, new CloudApiError("DeleteSnapshotsNotSupported", ErrorKind.InvalidArgument,
-                    "Alibaba's DeleteImage cannot delete the image's snapshots; nothing was sent. Delete without that option, then delete the snapshots separately.")),
-            };
-
-        var parameters = new List<KeyValuePair<string, string>>
-        {
-            new("RegionId", Region),
-            new("ImageId", imageId),
-            // Both flags always explicit: Force deletes an image instances use, DryRun only validates.
-            new("Force", options.EvenIfInUse ? "true" : "false"),
-            new("DryRun", options.DryRun ? "true" : "false"),
-        };
-        var exchange = await SendAsync("DeleteImage", parameters, $"{Region} {imageId}{(options.DryRun ? " (DryRun)" : "")}", context).ConfigureAwait(false);
-        var error = AlibabaErrors.ErrorOf(exchange, "DeleteImage");
-
-        if (error is null)
-        {
-            if (!options.DryRun) return new[] { ImageDeleteResult.Success(imageId, exchange.RequestId) };
-            // A pass is a 400 DryRunOperation; a 200 means the service did not take the flag as a dry run
-            // and may well have deleted the image. Never report that as "would delete".
-            return new[]
-            {
-                ImageDeleteResult.Failure(imageId, new CloudApiError("DryRunNotHonored", ErrorKind.Unknown,
-                    $"The DryRun delete of {imageId} was answered with success instead of DryRunOperation; the image may have been deleted.",
-                    exchange.RequestId, exchange.StatusCode)),
-            };
-        }
-        if (options.DryRun && error.Code == AlibabaErrors.DryRunPassed)
-            return new[] { ImageDeleteResult.Success(imageId, error.RequestId) };
-        if (AlibabaErrors.IsCallLevel(error.Kind)) throw new CloudApiException(error);
-        // In use, shared, copying, not found, no permission for this image: the one image's answer.
-        return new[] { ImageDeleteResult.Failure(imageId, error) };
-    }
-
-    public override IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) => AlibabaImages.Assess(image, options);
-
-    private List<CloudImage> ReadImages(JsonValue response, string? requestId)
-    {
-        if (response["Images"] is not { Kind: JsonKind.Object } images)
-            throw InvalidAnswer("DescribeImages", "has no Images object", requestId);
-        return images.GetArray("Image").Select(i => AlibabaImages.ToCloudImage(i, Region, requestId, this)).ToList();
-    }
-
-    /// <summary>Sends a call and returns its JSON answer; any error answer becomes a CloudApiException.</summary>
-    private async Task<JsonValue> CallAsync(string action, List<KeyValuePair<string, string>> parameters, string subject, CallContext context)
-    {
-        var exchange = await SendAsync(action, parameters, subject, context).ConfigureAwait(false);
-        if (AlibabaErrors.ErrorOf(exchange, action) is { } error) throw new CloudApiException(error);
-        return exchange.Json!;
-    }
-
-    private Task<HttpExchange> SendAsync(string action, List<KeyValuePair<string, string>> parameters, string subject, CallContext context)
-    {
-        var request = BuildRequest(action, parameters, Clock(), Acs3Signer.NewNonce());
-        request.Subject = subject;
-        return Transport.SendAsync(request, context);
-    }
-
-    /// <summary>A signed RPC request: POST to /, every parameter in the query (sent in canonical order), empty body.</summary>
-    internal ApiRequest BuildRequest(string action, IEnumerable<KeyValuePair<string, string>> parameters, DateTimeOffset now, string nonce)
-    {
-        var uri = new Uri(Endpoint.GetLeftPart(UriPartial.Path) + "?" + Acs3Signer.CanonicalQuery(parameters));
-        var request = new ApiRequest(HttpMethod.Post, uri, action)
-        {
-            ReadRequestId = exchange => exchange.Json?.GetString("RequestId"),
-        };
-        request.SetHeader("Accept", "application/json");
-        Acs3Signer.Sign(request, action, Version, Credential, now, nonce);
-        return request;
-    }
-
-    private static CloudApiException InvalidAnswer(string action, string problem, string? requestId) =>
-        new(new CloudApiError("InvalidResponse", ErrorKind.InvalidResponse, $"The {action} answer {problem}.", requestId));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ImageCmdlets.Json;
 using ImageCmdlets.Transport;
 
@@ -58,14 +57,14 @@ internal static class TencentErrors
 
     /// <summary>
     /// The answer's Response object, or a <see cref="CloudApiException"/>: the API's own error when
-    /// Response.Error is present (whatever the HTTP status), ServerError for a 5xx without a readable
-    /// body, InvalidResponse for anything else that is not the documented shape.
+    /// Response.Error is present (whatever the HTTP status), else the engine's reading of an answer
+    /// without that body (<see cref="EngineErrors.Unreadable"/>).
     /// </summary>
     public static JsonValue ReadResponse(HttpExchange exchange, string action)
     {
         var response = exchange.Json?["Response"];
         if (response is null || response.Kind != JsonKind.Object)
-            throw new CloudApiException(Unreadable(exchange, action));
+            throw new CloudApiException(EngineErrors.Unreadable(exchange, action, "the documented {\"Response\":{...}} JSON"));
         if (ErrorOf(response, exchange) is { } error)
             throw new CloudApiException(error);
         return response;
@@ -78,26 +77,5 @@ internal static class TencentErrors
         if (error is null || error.Kind == JsonKind.Null) return null;
         var code = error.GetString("Code") ?? "";
         return new CloudApiError(code, Map.KindOf(code), error.GetString("Message") ?? "", response.GetString("RequestId"), exchange.StatusCode);
-    }
-
-    private static CloudApiError Unreadable(HttpExchange exchange, string action)
-    {
-        var status = exchange.StatusCode.ToString(CultureInfo.InvariantCulture);
-        // Without a Tencent body only a few statuses say something certain. A bare 404 or 400 (a proxy,
-        // a wrong endpoint) must not pass for "image not found": it stays an unreadable answer.
-        var kind = exchange.StatusCode switch
-        {
-            >= 500 => ErrorKind.ServerError,
-            429 => ErrorKind.Throttled,
-            401 => ErrorKind.Authentication,
-            403 => ErrorKind.PermissionDenied,
-            _ => ErrorKind.Unknown,
-        };
-        if (kind != ErrorKind.Unknown)
-            return new CloudApiError("HTTP" + status, kind,
-                $"{action}: the server answered HTTP {status} without a Tencent Cloud error body.", null, exchange.StatusCode);
-        return new CloudApiError("InvalidResponse", ErrorKind.InvalidResponse,
-            $"{action}: the answer (HTTP {status}, {exchange.Body.Length} characters) is not the documented {{\"Response\":{{...}}}} JSON.",
-            null, exchange.StatusCode);
     }
 }

@@ -16,9 +16,7 @@ internal static class TencentImages
     /// lists SYNCING and IMPORTING; all are checked).</summary>
     private static readonly HashSet<string> BusyStates = new(StringComparer.Ordinal) { "CREATING", "SYNCING", "IMPORTING", "USING" };
 
-    private const long BytesPerGiB = 1024L * 1024 * 1024;
-
-    public static CloudImage ToCloudImage(JsonValue item, string region, string? requestId, IImageProvider connection)
+    public static CloudImage ToCloudImage(JsonValue item, string region, string? requestId, IImageSession connection)
     {
         var type = item.GetString("ImageType");
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -30,14 +28,14 @@ internal static class TencentImages
         var sizeGiB = item.GetInt64("ImageSize");
         return new CloudImage
         {
-            Provider = TencentProvider.Name,
+            Provider = TencentProvider.ProviderName,
             Region = region,
             ImageId = item.GetString("ImageId") ?? "",
             Name = item.GetString("ImageName"),
             State = item.GetString("ImageState"),
             ImageType = type,
-            CreatedAt = ParseTime(item.GetString("CreatedTime")),
-            SizeBytes = sizeGiB * BytesPerGiB,
+            CreatedAt = ProviderValues.ParseTime(item.GetString("CreatedTime")),
+            SizeBytes = ProviderValues.BytesOfGiB(sizeGiB),
             OsName = item.GetString("OsName"),
             Owner = item.GetString("ImageCreator"),
             // Only "shared to me" is visible in a describe; sharing to others shows as InShared on delete.
@@ -75,8 +73,4 @@ internal static class TencentImages
         var value = tag.GetString("Value");
         return string.IsNullOrEmpty(value) ? key : key + "=" + value;
     }
-
-    private static DateTimeOffset? ParseTime(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t : null;
 }

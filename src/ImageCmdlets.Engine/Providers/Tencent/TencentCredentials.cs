@@ -5,19 +5,6 @@ using ImageCmdlets.Json;
 
 namespace ImageCmdlets.Providers.Tencent;
 
-/// <summary>Credential and region for one Tencent session.</summary>
-internal sealed class TencentSettings
-{
-    public TencentSettings(AccessKeyCredential credential, string region)
-    {
-        Credential = credential;
-        Region = region;
-    }
-
-    public AccessKeyCredential Credential { get; }
-    public string Region { get; }
-}
-
 /// <summary>
 /// Resolves credentials and region the way Tencent's own tools do (design.md §5). Keys:
 /// <list type="number">
@@ -30,7 +17,7 @@ internal sealed class TencentSettings
 /// ~/.tencentcloud/credentials. Region: -Region, TENCENTCLOUD_REGION, the profile's tccli .configure
 /// (_sys_param.region), else an error.
 /// </summary>
-internal static class TencentConfiguration
+internal static class TencentCredentials
 {
     public const string SecretIdVariable = "TENCENTCLOUD_SECRET_ID";
     public const string SecretKeyVariable = "TENCENTCLOUD_SECRET_KEY";
@@ -46,7 +33,7 @@ internal static class TencentConfiguration
         "(and TENCENTCLOUD_TOKEN for temporary keys), or run 'tccli configure' (~/.tccli/<profile>.credential) " +
         "or create ~/.tencentcloud/credentials with a [default] section holding secret_id and secret_key.";
 
-    public static TencentSettings Resolve(ConnectionRequest request)
+    public static AccessKeySettings Resolve(ConnectionRequest request)
     {
         var env = request.Environment;
         AccessKeyCredential? credential;
@@ -54,7 +41,7 @@ internal static class TencentConfiguration
         if (CredentialResolution.FirstNonEmpty(request.ProfileName) is { } named)
         {
             profile = TencentProfile.Load(env, named)
-                ?? throw CredentialResolution.ProfileNotFound(TencentProvider.Name, named, TencentProfile.Locations(env, named));
+                ?? throw CredentialResolution.ProfileNotFound(TencentProvider.ProviderName, named, TencentProfile.Locations(env, named));
             credential = request.Credential ?? profile.Credential() ?? FromEnvironment(env);
         }
         else
@@ -68,16 +55,16 @@ internal static class TencentConfiguration
                 var name = CredentialResolution.FirstNonEmpty(env.GetVariable(ProfileVariable)) ?? DefaultProfile;
                 profile = TencentProfile.Load(env, name);
                 if (profile is null && credential is null && name != DefaultProfile)
-                    throw CredentialResolution.ProfileNotFound(TencentProvider.Name, name,
+                    throw CredentialResolution.ProfileNotFound(TencentProvider.ProviderName, name,
                         TencentProfile.Locations(env, name) + $" (named by {ProfileVariable})");
                 credential ??= profile?.Credential();
             }
         }
-        if (credential is null) throw CredentialResolution.Missing(TencentProvider.Name, Help);
+        if (credential is null) throw CredentialResolution.Missing(TencentProvider.ProviderName, Help);
 
-        var region = CredentialResolution.RequireRegion(TencentProvider.Name, request.Region,
+        var region = CredentialResolution.RequireRegion(TencentProvider.ProviderName, request.Region,
             env.GetVariable(RegionVariable), profile?.Region, RegionVariable);
-        return new TencentSettings(credential, region);
+        return new AccessKeySettings(credential, region);
     }
 
     private static AccessKeyCredential? FromEnvironment(IEnvironmentReader env)
@@ -153,7 +140,7 @@ internal sealed class TencentProfile
     {
         if (json.Kind != JsonKind.Object) return (null, InvalidFile($"{path} is not a JSON object."));
         if (!string.IsNullOrEmpty(json.GetString("role-arn")) || json.GetString("type") == "cvm-role")
-            return (null, TencentConfiguration.UnsupportedRole($"profile '{profile}' ({path})"));
+            return (null, TencentCredentials.UnsupportedRole($"profile '{profile}' ({path})"));
         var id = CredentialResolution.FirstNonEmpty(json.GetString("secretId"));
         var key = json.GetString("secretKey");
         if (id is null && string.IsNullOrEmpty(key)) return (null, null);
@@ -165,7 +152,7 @@ internal sealed class TencentProfile
     private static (AccessKeyCredential?, ImageCmdletsConfigurationException?) FromSdkIni(IniFile ini, string section, string path)
     {
         if (ini.Get(section, "role_arn") is not null)
-            return (null, TencentConfiguration.UnsupportedRole($"section [{section}] of {path}"));
+            return (null, TencentCredentials.UnsupportedRole($"section [{section}] of {path}"));
         var id = ini.Get(section, "secret_id");
         var key = ini.Get(section, "secret_key");
         if (id is null && key is null) return (null, null);

@@ -13,7 +13,7 @@ using Xunit;
 namespace ImageCmdlets.Tests.Alibaba;
 
 /// <summary>The ACS3-HMAC-SHA256 signer against the official worked examples (TestVectors/alibaba-acs3-*.json).</summary>
-public sealed class Acs3SignerTests
+public sealed class AlibabaSignerTests
 {
     private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
 
@@ -34,7 +34,7 @@ public sealed class Acs3SignerTests
     {
         var (input, expected) = Load(file);
         var headers = input["headers"]!.Properties.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.AsString()!)).ToList();
-        var signature = Acs3Signer.Compute(input.GetString("method")!, input.GetString("path")!, Query(input), headers,
+        var signature = AlibabaSigner.Compute(input.GetString("method")!, input.GetString("path")!, Query(input), headers,
             Crypto.Utf8Bytes(input.GetString("body")!), input.GetString("access_key_id")!, new Secret(input.GetString("secret")!));
 
         var canonicalRequest = expected.GetString("canonical_request")!;
@@ -60,11 +60,11 @@ public sealed class Acs3SignerTests
     {
         var (input, expected) = Load(file);
         var headers = input["headers"]!;
-        var uri = new Uri($"{input.GetString("scheme")}://{input.GetString("host")}{input.GetString("path")}?{Acs3Signer.CanonicalQuery(Query(input))}");
+        var uri = new Uri($"{input.GetString("scheme")}://{input.GetString("host")}{input.GetString("path")}?{CanonicalRequest.SortedQuery(Query(input))}");
         var request = new ApiRequest(new HttpMethod(input.GetString("method")!), uri, headers.GetString("x-acs-action")!);
-        var date = DateTimeOffset.ParseExact(input.GetString("timestamp")!, Acs3Signer.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        var date = DateTimeOffset.ParseExact(input.GetString("timestamp")!, AlibabaSigner.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-        Acs3Signer.Sign(request, headers.GetString("x-acs-action")!, headers.GetString("x-acs-version")!,
+        AlibabaSigner.Sign(request, headers.GetString("x-acs-action")!, headers.GetString("x-acs-version")!,
             new AccessKeyCredential(input.GetString("access_key_id")!, new Secret(input.GetString("secret")!)), date, input.GetString("nonce")!);
 
         Assert.Equal(expected.GetString("authorization"), request.GetHeader("Authorization"));
@@ -85,8 +85,8 @@ public sealed class Acs3SignerTests
         };
 
         // Space %20 (not +), * %2A, ~ kept, + and / encoded, UTF-8 bytes upper-case hex, empty value "k=".
-        Assert.Equal("A=1&Empty=&ImageName=%E5%90%8D&Tag.1.Value=a%20b%2Ac~d%2Be%2Ff", Acs3Signer.CanonicalQuery(query));
-        Assert.Equal(query.OrderBy(p => p.Key, StringComparer.Ordinal), Acs3Signer.ParseQuery("?" + Acs3Signer.CanonicalQuery(query)));
+        Assert.Equal("A=1&Empty=&ImageName=%E5%90%8D&Tag.1.Value=a%20b%2Ac~d%2Be%2Ff", CanonicalRequest.SortedQuery(query));
+        Assert.Equal(query.OrderBy(p => p.Key, StringComparer.Ordinal), CanonicalRequest.ParseQuery("?" + CanonicalRequest.SortedQuery(query)));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class Acs3SignerTests
         var request = new ApiRequest(HttpMethod.Post, new Uri("https://ecs.cn-hangzhou.aliyuncs.com/?RegionId=cn-hangzhou"), "DescribeImages");
         var credential = new AccessKeyCredential("STS.id", new Secret("secret"), new Secret("token-value"));
 
-        Acs3Signer.Sign(request, "DescribeImages", AlibabaProvider.Version, credential, DateTimeOffset.UtcNow, Acs3Signer.NewNonce());
+        AlibabaSigner.Sign(request, "DescribeImages", AlibabaProvider.Version, credential, DateTimeOffset.UtcNow, AlibabaSigner.NewNonce());
 
         Assert.Equal("token-value", request.GetHeader("x-acs-security-token"));
         Assert.Contains("x-acs-security-token", request.GetHeader("Authorization")!.Split(',').Single(p => p.StartsWith("SignedHeaders=", StringComparison.Ordinal)));
@@ -104,7 +104,7 @@ public sealed class Acs3SignerTests
     [Fact]
     public void NoncesAreFreshEachTime()
     {
-        var nonces = Enumerable.Range(0, 100).Select(_ => Acs3Signer.NewNonce()).ToList();
+        var nonces = Enumerable.Range(0, 100).Select(_ => AlibabaSigner.NewNonce()).ToList();
         Assert.Equal(nonces.Count, nonces.Distinct().Count());
         Assert.All(nonces, n => Assert.Matches("^[0-9a-f]{32}$", n));
     }

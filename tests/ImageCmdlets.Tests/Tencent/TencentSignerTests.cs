@@ -12,7 +12,7 @@ using Xunit;
 namespace ImageCmdlets.Tests.Tencent;
 
 /// <summary>The TC3-HMAC-SHA256 signer against every official worked example in TestVectors/.</summary>
-public sealed class Tc3SignerTests
+public sealed class TencentSignerTests
 {
     private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
 
@@ -37,11 +37,12 @@ public sealed class Tc3SignerTests
 
         var query = input.GetArray("query").Select(p => new KeyValuePair<string, string>(p.Items[0].AsString()!, p.Items[1].AsString()!)).ToList();
         var headers = input["headers"]!.Properties.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.AsString()!)).ToList();
-        var signature = Tc3Signer.Compute(new Tc3SigningInput
+        var signature = TencentSigner.Compute(new TencentSigningInput
         {
             Method = input.GetString("method")!,
             CanonicalUri = input.GetString("path")!,
-            CanonicalQueryString = Tc3Signer.CanonicalQuery(query),
+            // TC3 signs a GET query exactly as sent: the pairs in order, RFC 3986-encoded.
+            CanonicalQueryString = string.Join("&", query.Select(p => Crypto.PercentEncode(p.Key) + "=" + Crypto.PercentEncode(p.Value))),
             Headers = headers,
             SignedHeaders = input.GetString("signed_headers")!.Split(';'),
             Payload = Crypto.Utf8Bytes(input.GetString("body")!),
@@ -67,7 +68,7 @@ public sealed class Tc3SignerTests
     public void ScopeDateIsTheUtcDateNotTheLocalOne()
     {
         // 2019-02-26 00:44:25 in UTC+8 is still 2019-02-25 in UTC.
-        var signature = Tc3Signer.Compute(new Tc3SigningInput { Timestamp = 1551113065, Service = "cvm" }, new Secret("k"));
+        var signature = TencentSigner.Compute(new TencentSigningInput { Timestamp = 1551113065, Service = "cvm" }, new Secret("k"));
         Assert.Equal("2019-02-25/cvm/tc3_request", signature.CredentialScope);
     }
 
@@ -81,7 +82,7 @@ public sealed class Tc3SignerTests
         request.SetHeader("Content-Type", "application/json");
         var credential = new AccessKeyCredential("AKIDexample", new Secret("secret-value"), new Secret("session-token-value"));
 
-        Tc3Signer.Sign(request, credential, "cvm", "2017-03-12", "ap-shanghai", 1551113065);
+        TencentSigner.Sign(request, credential, "cvm", "2017-03-12", "ap-shanghai", 1551113065);
 
         Assert.Equal("DeleteImages", request.GetHeader("X-TC-Action"));
         Assert.Equal("2017-03-12", request.GetHeader("X-TC-Version"));
@@ -89,7 +90,7 @@ public sealed class Tc3SignerTests
         Assert.Equal("ap-shanghai", request.GetHeader("X-TC-Region"));
         Assert.Equal("session-token-value", request.GetHeader("X-TC-Token"));
         // Recomputed independently from the headers as they will be sent (Host from the URI, with its port).
-        var recomputed = Tc3Signer.Compute(new Tc3SigningInput
+        var recomputed = TencentSigner.Compute(new TencentSigningInput
         {
             Method = "POST",
             Headers = new[]
@@ -116,7 +117,7 @@ public sealed class Tc3SignerTests
     {
         var request = new ApiRequest(HttpMethod.Post, new Uri("https://cvm.tencentcloudapi.com/"), "DescribeImages") { Body = Crypto.Utf8Bytes("{}") };
         request.SetHeader("Content-Type", "application/json");
-        Tc3Signer.Sign(request, new AccessKeyCredential("AKIDexample", new Secret("s")), "cvm", "2017-03-12", "ap-guangzhou", 1700000000);
+        TencentSigner.Sign(request, new AccessKeyCredential("AKIDexample", new Secret("s")), "cvm", "2017-03-12", "ap-guangzhou", 1700000000);
         Assert.Null(request.GetHeader("X-TC-Token"));
         Assert.StartsWith("TC3-HMAC-SHA256 Credential=AKIDexample/2023-11-14/cvm/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=",
             request.GetHeader("Authorization"));

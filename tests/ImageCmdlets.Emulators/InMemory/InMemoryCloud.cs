@@ -1,3 +1,4 @@
+using ImageCmdlets.Transport;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -7,12 +8,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImageCmdlets.Providers;
 
-namespace ImageCmdlets.Tests.Support;
+namespace ImageCmdlets.Emulators.InMemory;
 
 /// <summary>An image in the fake cloud; <see cref="RejectCode"/> makes deletes of it fail with that code.</summary>
-public sealed class FakeImage
+public sealed class InMemoryImage
 {
-    public FakeImage(string id, string? name = null) { Id = id; Name = name ?? id; }
+    public InMemoryImage(string id, string? name = null) { Id = id; Name = name ?? id; }
     public string Id { get; }
     public string Name { get; set; }
     public string State { get; set; } = "available";
@@ -22,24 +23,28 @@ public sealed class FakeImage
 }
 
 /// <summary>One call the fake received.</summary>
-public sealed record FakeCall(string Action, string[] Ids, bool DryRun, TimeSpan StartedAt);
+public sealed record InMemoryCall(string Action, string[] Ids, bool DryRun, TimeSpan StartedAt);
 
 /// <summary>
-/// An in-memory provider for operations-layer tests. Its behaviour is set per test: capabilities,
-/// whole-batch or per-image failures, scripted call failures (throttling, resets...), a gate that holds
-/// delete calls (cancellation tests), and a count of real deletions per id (nothing twice).
+/// A cloud in memory, answering at once: the provider and its one session in one object, for
+/// operations-layer tests and the benchmark (which then measures the module's own cost, not a network).
+/// Its behaviour is set per test: capabilities, whole-batch or per-image failures, scripted call failures
+/// (throttling, resets...), a gate that holds delete calls (cancellation tests), and a count of real
+/// deletions per id (nothing twice).
 /// </summary>
-public sealed class FakeProvider : IImageProvider
+public sealed class InMemoryCloud : ImageProvider, IImageSession
 {
-    private readonly ConcurrentDictionary<string, FakeImage> _images = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentQueue<FakeCall> _calls = new();
+    private readonly ConcurrentDictionary<string, InMemoryImage> _images = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<InMemoryCall> _calls = new();
     private readonly ConcurrentQueue<Func<string[], CloudApiError?>> _scripted = new();
     private readonly ConcurrentDictionary<string, int> _deletions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _connects;
 
-    public FakeProvider(ProviderCapabilities? capabilities = null, string name = "Fake")
+    public InMemoryCloud(ProviderCapabilities? capabilities = null, string name = "Fake")
     {
-        Definition = new ProviderDefinition(name, capabilities ?? new ProviderCapabilities
+        Name = name;
+        Capabilities = capabilities ?? new ProviderCapabilities
         {
             MaxIdsPerDelete = 10,
             MaxIdsPerDescribe = 20,
@@ -50,11 +55,23 @@ public sealed class FakeProvider : IImageProvider
             ImageIdExample = "img-0001",
             NotFoundErrorCode = "NotFound", // the code its delete call gives, as real providers declare theirs
             SupportsDeleteSnapshots = true,
-        }, new[] { "r1" }, _ => this, "Fake credentials help.");
+        };
     }
 
-    public ProviderDefinition Definition { get; }
-    public ProviderCapabilities Capabilities => Definition.Capabilities;
+    public override string Name { get; }
+    public override ProviderCapabilities Capabilities { get; }
+    public override IReadOnlyList<string> KnownRegions { get; } = new[] { "r1" };
+    public override string CredentialHelp => "Fake credentials help.";
+    protected override IImageSession OpenSession(ConnectionRequest request)
+    {
+        Interlocked.Increment(ref _connects);
+        return this;
+    }
+
+    /// <summary>How many times a command connected (a connect may itself be a call, e.g. to Keystone).</summary>
+    public int Connects => Volatile.Read(ref _connects);
+
+    public ImageProvider Provider => this;
     public string Region => "r1";
     public string Account => "acct";
 
@@ -67,15 +84,15 @@ public sealed class FakeProvider : IImageProvider
     /// <summary>Reasons AssessImage gives, per image id.</summary>
     public Dictionary<string, DeletabilityReason> DescribeReasons { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyList<FakeCall> Calls => _calls.ToArray();
-    public IReadOnlyList<FakeCall> DeleteCalls => _calls.Where(c => c.Action == "Delete").ToArray();
+    public IReadOnlyList<InMemoryCall> Calls => _calls.ToArray();
+    public IReadOnlyList<InMemoryCall> DeleteCalls => _calls.Where(c => c.Action == "Delete").ToArray();
     public int DeletionsOf(string id) => _deletions.TryGetValue(id, out var n) ? n : 0;
     public bool Exists(string id) => _images.ContainsKey(id);
     public int ImageCount => _images.Count;
 
-    public FakeImage Add(string id, string? name = null)
+    public InMemoryImage Add(string id, string? name = null)
     {
-        var image = new FakeImage(id, name);
+        var image = new InMemoryImage(id, name);
         _images[id] = image;
         return image;
     }
@@ -105,7 +122,7 @@ public sealed class FakeProvider : IImageProvider
 
     public Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
     {
-        Assert.InRange(imageIds.Count, 1, Capabilities.MaxIdsPerDescribe);
+        RequireCount(imageIds.Count, Capabilities.MaxIdsPerDescribe);
         Record("Describe", imageIds.ToArray(), false);
         ThrowIfScripted(imageIds.ToArray(), out _);
         IReadOnlyList<CloudImage> found = imageIds.Where(_images.ContainsKey).Select(id => ToCloudImage(_images[id])).ToArray();
@@ -114,7 +131,7 @@ public sealed class FakeProvider : IImageProvider
 
     public async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
     {
-        Assert.InRange(imageIds.Count, 1, Capabilities.MaxIdsPerDelete);
+        RequireCount(imageIds.Count, Capabilities.MaxIdsPerDelete);
         var ids = imageIds.ToArray();
         Record("Delete", ids, options.DryRun);
         if (DeleteGate is { } gate) await gate.Task.WaitAsync(context.Cancellation);
@@ -142,6 +159,12 @@ public sealed class FakeProvider : IImageProvider
     public IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) =>
         DescribeReasons.TryGetValue(image.ImageId, out var reason) ? new[] { reason } : Array.Empty<DeletabilityReason>();
 
+    /// <summary>A call with no ids or more than the capabilities allow is the engine's bug: fail loudly.</summary>
+    private static void RequireCount(int count, int max)
+    {
+        if (count < 1 || count > max) throw new ArgumentOutOfRangeException(nameof(count), count, $"between 1 and {max} ids per call");
+    }
+
     private CloudApiError? ProblemOf(string id)
     {
         if (!_images.TryGetValue(id, out var image))
@@ -158,11 +181,11 @@ public sealed class FakeProvider : IImageProvider
         throw new CloudApiException(error);
     }
 
-    private void Record(string action, string[] ids, bool dryRun) => _calls.Enqueue(new FakeCall(action, ids, dryRun, _clock.Elapsed));
+    private void Record(string action, string[] ids, bool dryRun) => _calls.Enqueue(new InMemoryCall(action, ids, dryRun, _clock.Elapsed));
 
-    private CloudImage ToCloudImage(FakeImage i) => new()
+    private CloudImage ToCloudImage(InMemoryImage i) => new()
     {
-        Provider = Definition.Name, Region = Region, ImageId = i.Id, Name = i.Name, State = i.State, CreatedAt = i.CreatedAt,
+        Provider = Name, Region = Region, ImageId = i.Id, Name = i.Name, State = i.State, CreatedAt = i.CreatedAt,
         Tags = new[] { "env=test" }, RequestId = "req-describe",
     };
 }

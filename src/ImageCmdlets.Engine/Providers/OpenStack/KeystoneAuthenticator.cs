@@ -6,93 +6,66 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
+using ImageCmdlets.Providers.Glance;
 using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.OpenStack;
 
 /// <summary>
-/// Settings for reaching Glance, from -Credential/-Region/-Endpoint and the OS_* environment variables
-/// that python-openstackclient uses.
+/// Authenticates Glance requests with a Keystone token (X-Auth-Token). When Glance refuses the token
+/// (HTTP 401) and the token came from a password, a new one is asked for once, by one caller for all.
 /// </summary>
-internal sealed class OpenStackSettings
+internal sealed class KeystoneAuthenticator : IRequestAuthenticator
 {
-    public Uri? AuthUrl { get; private set; }
-    public AccessKeyCredential? User { get; private set; }
-    public bool UserIsId { get; private set; }
-    public string? ProjectName { get; private set; }
-    public string? ProjectId { get; private set; }
-    public (string Key, string Value) UserDomain { get; private set; }
-    public (string Key, string Value) ProjectDomain { get; private set; }
-    public string? Region { get; private set; }
-    public string Interface { get; private set; } = "public";
-    public Secret? Token { get; private set; }
-    public Uri? ImageUrl { get; private set; }
+    private readonly OpenStackCredentials _settings;
+    private readonly HttpTransport _transport;
+    private readonly SemaphoreSlim _reauth = new(1, 1);
+    private KeystoneToken? _token;
+    private Secret _authToken;
 
-    public const string Help =
-        "Set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME (or OS_PROJECT_ID), as for the openstack CLI " +
-        "(source your openrc file), or pass -Credential (user name and password) with OS_AUTH_URL set. A token works too: " +
-        "OS_TOKEN with OS_AUTH_URL, or OS_TOKEN with OS_IMAGE_URL (or -Endpoint) pointing at Glance.";
-
-    public static OpenStackSettings Resolve(ConnectionRequest request)
+    public KeystoneAuthenticator(OpenStackCredentials settings, HttpTransport transport, KeystoneToken? token)
     {
-        var env = request.Environment;
-        if (request.ProfileName is { } profile)
-            throw new ImageCmdletsConfigurationException("ProfileNotSupported",
-                $"-ProfileName ('{profile}') is not supported for OpenStack yet: clouds.yaml is not read. {Help}", ErrorKind.InvalidArgument);
-
-        var s = new OpenStackSettings
-        {
-            Region = CredentialResolution.FirstNonEmpty(request.Region, env.GetVariable("OS_REGION_NAME")),
-            Interface = (env.GetVariable("OS_INTERFACE") ?? "public").Replace("URL", "").ToLowerInvariant(),
-            ProjectName = env.GetVariable("OS_PROJECT_NAME") ?? env.GetVariable("OS_TENANT_NAME"),
-            ProjectId = env.GetVariable("OS_PROJECT_ID") ?? env.GetVariable("OS_TENANT_ID"),
-            UserDomain = Domain(env, "OS_USER_DOMAIN"),
-            ProjectDomain = Domain(env, "OS_PROJECT_DOMAIN"),
-        };
-        if (env.GetVariable("OS_AUTH_URL") is { } auth)
-            s.AuthUrl = EndpointPolicy.Require(ParseUrl(auth, "OS_AUTH_URL"), "Keystone URL (OS_AUTH_URL)");
-        if (request.Endpoint is { } endpoint) s.ImageUrl = endpoint;
-        else if (env.GetVariable("OS_IMAGE_URL") is { } imageUrl)
-            s.ImageUrl = EndpointPolicy.Require(ParseUrl(imageUrl, "OS_IMAGE_URL"), "Glance URL (OS_IMAGE_URL)");
-
-        if (request.Credential is { } credential) s.User = credential;
-        else if (env.GetVariable("OS_PASSWORD") is { } password)
-        {
-            var name = env.GetVariable("OS_USERNAME");
-            var id = env.GetVariable("OS_USER_ID");
-            if (name is null && id is null)
-                throw new ImageCmdletsConfigurationException("IncompleteCredential", "OS_PASSWORD is set but neither OS_USERNAME nor OS_USER_ID is.", ErrorKind.Authentication);
-            s.User = new AccessKeyCredential(name ?? id!, new Secret(password), null, "environment variables OS_USERNAME/OS_PASSWORD");
-            s.UserIsId = name is null;
-        }
-        else if (env.GetVariable("OS_TOKEN") is { } token) s.Token = new Secret(token);
-
-        if (s.User is null && s.Token is null)
-        {
-            if (env.GetVariable("OS_CLOUD") is { } cloud)
-                throw new ImageCmdletsConfigurationException("ProfileNotSupported",
-                    $"OS_CLOUD is set ('{cloud}') but clouds.yaml is not read by ImageCmdlets yet. {Help}", ErrorKind.Authentication);
-            throw CredentialResolution.Missing("OpenStack", Help);
-        }
-        if (s.AuthUrl is null && !(s.Token is not null && s.ImageUrl is not null))
-            throw new ImageCmdletsConfigurationException("MissingAuthUrl",
-                "No Keystone URL: set OS_AUTH_URL (for example https://keystone.example.com:5000/v3). " + Help, ErrorKind.Authentication);
-        if (s.User is not null && s.ProjectName is null && s.ProjectId is null)
-            throw new ImageCmdletsConfigurationException("MissingProject",
-                "No project to scope the token to: set OS_PROJECT_NAME or OS_PROJECT_ID.", ErrorKind.Authentication);
-        return s;
+        _settings = settings;
+        _transport = transport;
+        _token = token;
+        _authToken = token?.Token ?? settings.Token!;
     }
 
-    private static (string, string) Domain(IEnvironmentReader env, string prefix) =>
-        env.GetVariable(prefix + "_ID") is { } id ? ("id", id)
-        : env.GetVariable(prefix + "_NAME") is { } name ? ("name", name)
-        : env.GetVariable("OS_DEFAULT_DOMAIN") is { } fallback ? ("id", fallback)
-        : ("id", "default");
+    public string? ProjectId => _token?.ProjectId;
+    public bool IsAdmin => _token?.IsAdmin == true;
 
-    private static Uri ParseUrl(string text, string variable) =>
-        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
-            ? uri
-            : throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"{variable} ('{text}') is not an absolute URL.");
+    public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
+    {
+        var answer = await SendOnceAsync(request, context).ConfigureAwait(false);
+        if (answer.StatusCode != 401 || _settings.User is null || _settings.AuthUrl is null) return answer;
+
+        var stale = _authToken;
+        await _reauth.WaitAsync(context.Cancellation).ConfigureAwait(false);
+        try
+        {
+            if (ReferenceEquals(stale, _authToken))
+            {
+                context.Log.Verbose($"{request.Action}: token rejected (HTTP 401); getting a new one from Keystone");
+                try { _token = await Keystone.AuthenticateAsync(_settings, _transport, context).ConfigureAwait(false); }
+                catch (ImageCmdletsConfigurationException ex)
+                {
+                    throw new CloudApiException(new CloudApiError(EngineErrors.Unauthorized, ex.Kind, ex.Message, null, 401), ex);
+                }
+                _authToken = _token.Token;
+            }
+        }
+        finally
+        {
+            _reauth.Release();
+        }
+        return await SendOnceAsync(request, context).ConfigureAwait(false);
+    }
+
+    private Task<HttpExchange> SendOnceAsync(ApiRequest request, CallContext context)
+    {
+        request.SetHeader("X-Auth-Token", _authToken.Reveal());
+        return _transport.SendAsync(request, context);
+    }
 }
 
 /// <summary>A Keystone v3 token scoped to a project, and what came with it.</summary>
@@ -116,7 +89,7 @@ internal sealed class KeystoneToken
 /// <summary>Gets tokens from Keystone v3 (password or token method) and finds Glance in the catalog.</summary>
 internal static class Keystone
 {
-    public static async Task<KeystoneToken> AuthenticateAsync(OpenStackSettings settings, HttpTransport transport, CallContext context)
+    public static async Task<KeystoneToken> AuthenticateAsync(OpenStackCredentials settings, HttpTransport transport, CallContext context)
     {
         var identity = JsonValue.NewObject();
         if (settings.User is { } user)
@@ -180,7 +153,7 @@ internal static class Keystone
     }
 
     /// <summary>The image endpoint from the token's catalog, for the wanted interface and region.</summary>
-    public static (Uri Url, string Region) FindImageEndpoint(KeystoneToken token, OpenStackSettings settings)
+    public static (Uri Url, string Region) FindImageEndpoint(KeystoneToken token, OpenStackCredentials settings)
     {
         var endpoints = (token.Catalog?.Items ?? Array.Empty<JsonValue>())
             .Where(service => service.GetString("type") == "image")

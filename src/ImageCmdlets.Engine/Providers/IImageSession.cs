@@ -1,20 +1,19 @@
 using System;
 using System.Collections.Generic;
-using System.Threading;
 using System.Threading.Tasks;
+using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers;
 
 /// <summary>
-/// One connected provider session: a provider, an account, a region and an endpoint. Instances are
-/// thread-safe; the operations layer calls them concurrently. Every method sends at most one API
-/// call (retries, batching and pacing are the operations layer's job) and reports it to
-/// <see cref="CallContext.Log"/>.
+/// One connected session of a provider: an account, a region and an endpoint (the <see cref="ImageProvider"/>
+/// is the kind of cloud; this is one connection to it). Instances are thread-safe; the operations
+/// layer calls them concurrently. Every method sends at most one API call (retries, batching and
+/// pacing are the operations layer's job) and reports it to <see cref="CallContext.Log"/>.
 /// </summary>
-public interface IImageProvider
+public interface IImageSession
 {
-    ProviderDefinition Definition { get; }
-    ProviderCapabilities Capabilities { get; }
+    ImageProvider Provider { get; }
     string Region { get; }
     /// <summary>Account, project or key id this session acts as (no secret), for display and grouping.</summary>
     string Account { get; }
@@ -31,7 +30,8 @@ public interface IImageProvider
     /// <summary>
     /// Deletes (or with <see cref="DeleteOptions.DryRun"/>, validates deleting) the given ids, at most
     /// <see cref="ProviderCapabilities.MaxIdsPerDelete"/>. Returns one result per id when the provider
-    /// answers per image; throws <see cref="CloudApiException"/> when the call as a whole failed.
+    /// answers per image; throws <see cref="CloudApiException"/> when the call as a whole failed. Options
+    /// the capabilities do not support never arrive here: the command refuses them before any call.
     /// </summary>
     Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context);
 
@@ -40,33 +40,6 @@ public interface IImageProvider
     /// real delete would return. Empty when nothing visible stands in the way.
     /// </summary>
     IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options);
-}
-
-/// <summary>What each call carries: cancellation and the place its verbose lines go.</summary>
-public sealed class CallContext
-{
-    public CallContext(CancellationToken cancellation, IApiLog log)
-    {
-        Cancellation = cancellation;
-        Log = log;
-    }
-
-    public CancellationToken Cancellation { get; }
-    public IApiLog Log { get; }
-}
-
-/// <summary>Verbose and debug lines about API calls. Implementations are thread-safe.</summary>
-public interface IApiLog
-{
-    void Verbose(string message);
-    void Debug(string message);
-}
-
-public sealed class NullApiLog : IApiLog
-{
-    public static readonly NullApiLog Instance = new();
-    public void Verbose(string message) { }
-    public void Debug(string message) { }
 }
 
 /// <summary>What to list. The provider applies what it can server-side; the operations layer

@@ -2,7 +2,7 @@ using System;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace ImageCmdlets.Operations;
+namespace ImageCmdlets;
 
 /// <summary>
 /// PowerShell's wildcard syntax (*, ?, [abc], [a-z], backtick escapes), case-insensitive, without a

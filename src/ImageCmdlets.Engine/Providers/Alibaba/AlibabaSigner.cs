@@ -8,7 +8,7 @@ using ImageCmdlets.Transport;
 namespace ImageCmdlets.Providers.Alibaba;
 
 /// <summary>Every intermediate value of one ACS3-HMAC-SHA256 signature, so tests can compare each step with the official example.</summary>
-internal sealed class Acs3Signature
+internal sealed class AlibabaSignature
 {
     public string CanonicalQueryString { get; init; } = "";
     public string CanonicalHeaders { get; init; } = "";
@@ -26,7 +26,7 @@ internal sealed class Acs3Signature
 /// derivation and no date scope: the access key secret is the HMAC key of the string to sign.
 /// The legacy RPC HMAC-SHA1 scheme is deliberately not implemented; ECS accepts V3 for every API.
 /// </summary>
-internal static class Acs3Signer
+internal static class AlibabaSigner
 {
     public const string Algorithm = "ACS3-HMAC-SHA256";
     public const string DateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
@@ -35,68 +35,29 @@ internal static class Acs3Signer
     /// The pure signing function. <paramref name="headersToSign"/> are exactly the headers to sign
     /// (host, x-acs-*, content-type), in any order and case.
     /// </summary>
-    public static Acs3Signature Compute(string method, string canonicalUri, IEnumerable<KeyValuePair<string, string>> query,
+    public static AlibabaSignature Compute(string method, string canonicalUri, IEnumerable<KeyValuePair<string, string>> query,
         IEnumerable<KeyValuePair<string, string>> headersToSign, byte[]? body, string accessKeyId, Secret secret)
     {
-        var canonicalQuery = CanonicalQuery(query);
-
-        // Lower-case names, trimmed values, sorted by name; a repeated name keeps its values in order, comma-joined.
-        var headers = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var h in headersToSign)
-        {
-            var name = h.Key.Trim().ToLowerInvariant();
-            if (!headers.TryGetValue(name, out var values)) headers[name] = values = new List<string>();
-            values.Add((h.Value ?? "").Trim());
-        }
-        var canonicalHeaders = string.Concat(headers.Select(h => h.Key + ":" + string.Join(",", h.Value) + "\n"));
-        var signedHeaders = string.Join(";", headers.Keys);
-        var hashedPayload = Crypto.Sha256Hex(body ?? Array.Empty<byte>());
-
-        var canonicalRequest = string.Join("\n", method.ToUpperInvariant(), canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, hashedPayload);
-        var canonicalRequestHash = Crypto.Sha256Hex(canonicalRequest);
+        var canonicalQuery = CanonicalRequest.SortedQuery(query);
+        var signed = headersToSign.ToList();
+        var canonical = CanonicalRequest.Build(method, canonicalUri, canonicalQuery, signed, signed.Select(h => h.Key),
+            lowercaseValues: false, Crypto.Sha256Hex(body ?? Array.Empty<byte>()));
+        var canonicalRequestHash = canonical.Hash;
         var stringToSign = Algorithm + "\n" + canonicalRequestHash;
         var signature = Crypto.Hex(Crypto.HmacSha256(secret.RevealBytes(), stringToSign));
-        return new Acs3Signature
+        return new AlibabaSignature
         {
             CanonicalQueryString = canonicalQuery,
-            CanonicalHeaders = canonicalHeaders,
-            SignedHeaders = signedHeaders,
-            HashedPayload = hashedPayload,
-            CanonicalRequest = canonicalRequest,
+            CanonicalHeaders = canonical.CanonicalHeaders,
+            SignedHeaders = canonical.SignedHeaders,
+            HashedPayload = canonical.PayloadHash,
+            CanonicalRequest = canonical.Text,
             CanonicalRequestHash = canonicalRequestHash,
             StringToSign = stringToSign,
             Signature = signature,
-            Authorization = $"{Algorithm} Credential={accessKeyId},SignedHeaders={signedHeaders},Signature={signature}",
+            Authorization = $"{Algorithm} Credential={accessKeyId},SignedHeaders={canonical.SignedHeaders},Signature={signature}",
         };
     }
-
-    /// <summary>Parameters sorted by name (ordinal), RFC 3986-encoded, "k=v" joined with '&amp;'. Also the query string sent on the wire.</summary>
-    public static string CanonicalQuery(IEnumerable<KeyValuePair<string, string>> query) =>
-        string.Join("&", query
-            .Select(p => new KeyValuePair<string, string>(Crypto.PercentEncode(p.Key), Crypto.PercentEncode(p.Value ?? "")))
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .ThenBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => p.Key + "=" + p.Value));
-
-    /// <summary>Splits a raw query string ("?a=1&amp;b=%20") into decoded pairs. '+' stays a plus: RFC 3986, not form encoding.</summary>
-    public static List<KeyValuePair<string, string>> ParseQuery(string? rawQuery)
-    {
-        var pairs = new List<KeyValuePair<string, string>>();
-        var text = (rawQuery ?? "").TrimStart('?');
-        if (text.Length == 0) return pairs;
-        foreach (var part in text.Split('&'))
-        {
-            if (part.Length == 0) continue;
-            var eq = part.IndexOf('=');
-            var name = eq < 0 ? part : part.Substring(0, eq);
-            var value = eq < 0 ? "" : part.Substring(eq + 1);
-            pairs.Add(new KeyValuePair<string, string>(Uri.UnescapeDataString(name), Uri.UnescapeDataString(value)));
-        }
-        return pairs;
-    }
-
-    /// <summary>The host header value HttpClient sends for this URI (the port only when it is not the scheme's default).</summary>
-    public static string HostOf(Uri uri) => uri.IsDefaultPort ? uri.Host : uri.Authority;
 
     /// <summary>True for the headers ACS3 signs: host, content-type and every x-acs-* header.</summary>
     public static bool IsSignedHeader(string name) =>
@@ -118,8 +79,8 @@ internal static class Acs3Signer
         if (credential.SessionToken is { } token) request.SetHeader("x-acs-security-token", token.Reveal());
 
         var headersToSign = request.Headers.Where(h => IsSignedHeader(h.Key)).ToList();
-        headersToSign.Add(new KeyValuePair<string, string>("host", HostOf(request.Uri)));
-        var signature = Compute(request.Method.Method, request.Uri.AbsolutePath, ParseQuery(request.Uri.Query), headersToSign,
+        headersToSign.Add(new KeyValuePair<string, string>("host", CanonicalRequest.HostOf(request.Uri)));
+        var signature = Compute(request.Method.Method, request.Uri.AbsolutePath, CanonicalRequest.ParseQuery(request.Uri.Query), headersToSign,
             request.Body, credential.Id, credential.SecretKey);
         request.SetHeader("Authorization", signature.Authorization);
     }

@@ -10,7 +10,7 @@ namespace ImageCmdlets.Providers.Tencent;
 
 /// <summary>Everything TC3-HMAC-SHA256 signs, as plain values (no HTTP types), so the official worked
 /// examples can be fed in exactly as printed.</summary>
-internal sealed class Tc3SigningInput
+internal sealed class TencentSigningInput
 {
     public string Method { get; init; } = "POST";
     /// <summary>Always "/" for Tencent Cloud API 3.0.</summary>
@@ -33,7 +33,7 @@ internal sealed class Tc3SigningInput
 /// The result of signing, with every intermediate value the documentation prints, so tests can prove
 /// each step. The derived keys are secret material: never log or display this object.
 /// </summary>
-internal sealed class Tc3Signature
+internal sealed class TencentSignature
 {
     public string PayloadHash { get; init; } = "";
     public string CanonicalRequest { get; init; } = "";
@@ -56,34 +56,18 @@ internal sealed class Tc3Signature
 /// Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256), as documented in "Signature v3"
 /// (cloud.tencent.com/document/api/213/30654) and proved against its worked examples.
 /// </summary>
-internal static class Tc3Signer
+internal static class TencentSigner
 {
     public const string Algorithm = "TC3-HMAC-SHA256";
     private const string ScopeTerminator = "tc3_request";
 
     /// <summary>The pure core: canonical request, string to sign, key derivation, signature.</summary>
-    public static Tc3Signature Compute(Tc3SigningInput input, Secret secretKey)
+    public static TencentSignature Compute(TencentSigningInput input, Secret secretKey)
     {
-        var signedNames = input.SignedHeaders
-            .Select(n => n.Trim().ToLowerInvariant())
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .ToList();
-        var signedHeaderList = string.Join(";", signedNames);
-
-        var canonicalHeaders = new StringBuilder();
-        foreach (var name in signedNames)
-            canonicalHeaders.Append(name).Append(':').Append(HeaderValue(input.Headers, name).Trim().ToLowerInvariant()).Append('\n');
-
-        var payloadHash = Crypto.Sha256Hex(input.Payload);
-        var canonicalRequest = string.Join("\n",
-            input.Method.ToUpperInvariant(),
-            input.CanonicalUri,
-            input.CanonicalQueryString,
-            canonicalHeaders.ToString(),
-            signedHeaderList,
-            payloadHash);
-        var canonicalRequestHash = Crypto.Sha256Hex(canonicalRequest);
+        // TC3 lower-cases header values as well as names.
+        var canonical = CanonicalRequest.Build(input.Method, input.CanonicalUri, input.CanonicalQueryString,
+            input.Headers, input.SignedHeaders, lowercaseValues: true, Crypto.Sha256Hex(input.Payload));
+        var canonicalRequestHash = canonical.Hash;
 
         // The scope date is the UTC date of the timestamp; local time breaks signing around midnight.
         var date = DateTimeOffset.FromUnixTimeSeconds(input.Timestamp).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -96,10 +80,10 @@ internal static class Tc3Signer
         var secretSigning = Crypto.HmacSha256(secretService, ScopeTerminator);
         var signature = Crypto.Hex(Crypto.HmacSha256(secretSigning, stringToSign));
 
-        return new Tc3Signature
+        return new TencentSignature
         {
-            PayloadHash = payloadHash,
-            CanonicalRequest = canonicalRequest,
+            PayloadHash = canonical.PayloadHash,
+            CanonicalRequest = canonical.Text,
             CanonicalRequestHash = canonicalRequestHash,
             Date = date,
             CredentialScope = scope,
@@ -108,7 +92,7 @@ internal static class Tc3Signer
             SecretServiceHex = Crypto.Hex(secretService),
             SecretSigningHex = Crypto.Hex(secretSigning),
             Signature = signature,
-            Authorization = $"{Algorithm} Credential={input.SecretId}/{scope}, SignedHeaders={signedHeaderList}, Signature={signature}",
+            Authorization = $"{Algorithm} Credential={input.SecretId}/{scope}, SignedHeaders={canonical.SignedHeaders}, Signature={signature}",
         };
     }
 
@@ -125,12 +109,12 @@ internal static class Tc3Signer
         request.SetHeader("X-TC-Region", region);
         if (credential.SessionToken is { } token) request.SetHeader("X-TC-Token", token.Reveal());
 
-        // HttpClient sends Host from the URI (with the port when it is not the default one).
+        // The Host HttpClient sends for the URI.
         var headers = new List<KeyValuePair<string, string>>(request.Headers)
         {
-            new("Host", request.Uri.Authority),
+            new("Host", CanonicalRequest.HostOf(request.Uri)),
         };
-        var signature = Compute(new Tc3SigningInput
+        var signature = Compute(new TencentSigningInput
         {
             Method = request.Method.Method,
             CanonicalUri = "/",
@@ -143,18 +127,6 @@ internal static class Tc3Signer
             Service = service,
         }, credential.SecretKey);
         request.SetHeader("Authorization", signature.Authorization);
-    }
-
-    /// <summary>A GET query as the documentation canonicalises it: name=value pairs in the order sent,
-    /// RFC 3986 percent-encoded (UTF-8, upper-case hex), joined with '&amp;'.</summary>
-    public static string CanonicalQuery(IEnumerable<KeyValuePair<string, string>> parameters) =>
-        string.Join("&", parameters.Select(p => Crypto.PercentEncode(p.Key) + "=" + Crypto.PercentEncode(p.Value)));
-
-    private static string HeaderValue(IReadOnlyList<KeyValuePair<string, string>> headers, string name)
-    {
-        foreach (var h in headers)
-            if (string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) return h.Value;
-        return "";
     }
 
     private static byte[] KeyWithPrefix(Secret secretKey)

@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace ImageCmdlets.Providers;
+
+/// <summary>The small conversions every provider needs, done one way.</summary>
+internal static class ProviderValues
+{
+    private const long BytesPerGiB = 1L << 30;
+
+    /// <summary>A provider's timestamp (ISO 8601, UTC unless it says otherwise); null when absent or unreadable.</summary>
+    public static DateTimeOffset? ParseTime(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t : null;
+
+    public static long? BytesOfGiB(long? gib) => gib * BytesPerGiB;
+
+    /// <summary>A call's subject for verbose lines: region and the first ids (never more than a line).</summary>
+    public static string Subject(string region, IReadOnlyList<string> ids)
+    {
+        const int Shown = 5;
+        var text = region + " " + string.Join(",", ids.Take(Shown));
+        return ids.Count > Shown ? text + $" (+{(ids.Count - Shown).ToString(CultureInfo.InvariantCulture)} more)" : text;
+    }
+
+    /// <summary>
+    /// The API root to call: -Endpoint when given, else the provider's own. These APIs live at the root of
+    /// their host, so an -Endpoint with a path or query is refused rather than silently cut down to its host.
+    /// </summary>
+    public static Uri ApiRoot(Uri? endpoint, Uri standard)
+    {
+        if (endpoint is null) return standard;
+        if (endpoint.AbsolutePath != "/" || endpoint.Query.Length > 0)
+            throw new ImageCmdletsConfigurationException("InvalidEndpoint",
+                $"-Endpoint must be only a scheme, host and port (such as https://{endpoint.Host}): this API is called at the root of its host, and the path or query '{endpoint.PathAndQuery}' cannot be honoured.");
+        return new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/");
+    }
+}
