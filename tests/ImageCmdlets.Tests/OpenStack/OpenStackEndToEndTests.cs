@@ -275,7 +275,8 @@ public class OpenStackEndToEndTests : IAsyncLifetime
             Remove(connection, whatIf: false, Ids(ok, prot, Guid.NewGuid().ToString())),
         };
         var listed = hosts[0].Output.Cast<CloudImage>().First();
-        var token = ((Secret)typeof(OpenStackProvider).GetField("_authToken", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(listed.Connection)!).Reveal();
+        var auth = typeof(GlanceSession).GetField("_auth", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(listed.Connection)!;
+        var token = ((Secret)typeof(KeystoneAuthenticator).GetField("_authToken", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(auth)!).Reveal();
         Assert.True(token.Length > 20);
 
         var text = hosts.SelectMany(h => h.AllText()).Concat(hosts.SelectMany(h => h.Errors.Select(e => new CloudApiException(e.Error).ToString()))).ToArray();
