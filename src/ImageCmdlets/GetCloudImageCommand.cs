@@ -61,7 +61,7 @@ public sealed class GetCloudImageCommand : ImageCmdletBase
 
     protected override void EndProcessing()
     {
-        var core = new GetImagesCommand(this, ConnectionOptions);
+        var core = new GetCloudImageCore(this, ConnectionOptions);
         var query = new ImageQuery
         {
             NamePatterns = Name,

@@ -17,6 +17,8 @@ public abstract class ImageInputCmdletBase : ImageCmdletBase
     internal const string ByIdSet = "ById";
     internal const string ByInputObjectSet = "ByInputObject";
 
+    private ImageInputCore? _core;
+
     /// <summary>Images from Get-CloudImage; each acts through the session that listed it.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
     [ValidateNotNull]
@@ -40,14 +42,25 @@ public abstract class ImageInputCmdletBase : ImageCmdletBase
     [ArgumentCompleter(typeof(RegionCompleter))]
     public string? Region { get; set; }
 
-    /// <summary>Hands each bound input to the command core.</summary>
-    protected void ForEachInput(System.Action<ImageInput> process)
+    /// <summary>The command's behaviour, made once the parameters are bound.</summary>
+    private protected abstract ImageInputCore CreateCore();
+
+    protected override void BeginProcessing()
+    {
+        _core = CreateCore();
+        PublishRecord(_core.Record);
+        Invoke(_core, _core.Begin);
+    }
+
+    protected override void ProcessRecord() => Invoke(_core!, () =>
     {
         if (ParameterSetName == ByInputObjectSet)
         {
-            foreach (var image in InputObject) process(new ImageInput { Image = image, Provider = Provider, Region = Region });
+            foreach (var image in InputObject) _core!.Process(new ImageInput { Image = image, Provider = Provider, Region = Region });
             return;
         }
-        foreach (var id in ImageId) process(new ImageInput { ImageId = id, Provider = Provider, Region = Region });
-    }
+        foreach (var id in ImageId) _core!.Process(new ImageInput { ImageId = id, Provider = Provider, Region = Region });
+    });
+
+    protected override void EndProcessing() => Invoke(_core!, _core!.Complete);
 }

@@ -11,8 +11,6 @@ namespace ImageCmdlets.Commands;
 [OutputType(typeof(CloudImageRemoval))]
 public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
 {
-    private RemoveImagesCommand? _core;
-
     /// <summary>Also delete the snapshots the image was made from (Tencent DeleteBindedSnap). Asked about separately unless -Force.</summary>
     [Parameter]
     public SwitchParameter DeleteSnapshot { get; set; }
@@ -25,16 +23,8 @@ public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        _core = new RemoveImagesCommand(this, ConnectionOptions,
+    private protected override ImageInputCore CreateCore() =>
+        new RemoveCloudImageCore(this, ConnectionOptions,
             new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent },
             new ConfirmationSettings { WhatIf = WhatIfInForce(), ConfirmExplicit = ConfirmGivenExplicitly(), Force = Force.IsPresent });
-        PublishRecord(_core.Record);
-        Invoke(_core, _core.Begin);
-    }
-
-    protected override void ProcessRecord() => Invoke(_core!, () => ForEachInput(_core!.Process));
-
-    protected override void EndProcessing() => Invoke(_core!, _core!.Complete);
 }

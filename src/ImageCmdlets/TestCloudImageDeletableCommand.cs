@@ -11,8 +11,6 @@ namespace ImageCmdlets.Commands;
 [OutputType(typeof(CloudImageDeletability))]
 public sealed class TestCloudImageDeletableCommand : ImageInputCmdletBase
 {
-    private TestImagesCommand? _core;
-
     /// <summary>Judge as if -DeleteSnapshot were given to Remove-CloudImage.</summary>
     [Parameter]
     public SwitchParameter DeleteSnapshot { get; set; }
@@ -21,15 +19,7 @@ public sealed class TestCloudImageDeletableCommand : ImageInputCmdletBase
     [Parameter]
     public SwitchParameter EvenIfInUse { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        _core = new TestImagesCommand(this, ConnectionOptions,
+    private protected override ImageInputCore CreateCore() =>
+        new TestCloudImageDeletableCore(this, ConnectionOptions,
             new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent });
-        PublishRecord(_core.Record);
-        Invoke(_core, _core.Begin);
-    }
-
-    protected override void ProcessRecord() => Invoke(_core!, () => ForEachInput(_core!.Process));
-
-    protected override void EndProcessing() => Invoke(_core!, _core!.Complete);
 }

@@ -21,7 +21,7 @@ public class RemoveCommandTests
 
     private void Remove(ConfirmationSettings confirmation, DeleteOptions? options = null, params string[] ids)
     {
-        var core = new RemoveImagesCommand(_host, Connection, options ?? DeleteOptions.Default, confirmation, RemovalRunTests.Fast);
+        var core = new RemoveCloudImageCore(_host, Connection, options ?? DeleteOptions.Default, confirmation, RemovalRunTests.Fast);
         core.Begin();
         foreach (var id in ids) core.Process(new ImageInput { ImageId = id, Provider = "Fake" });
         core.Complete();
@@ -74,7 +74,7 @@ public class RemoveCommandTests
     [Fact]
     public void Answering_no_declines_that_image_only()
     {
-        var core = new RemoveImagesCommand(_host, Connection, DeleteOptions.Default, new ConfirmationSettings(), RemovalRunTests.Fast);
+        var core = new RemoveCloudImageCore(_host, Connection, DeleteOptions.Default, new ConfirmationSettings(), RemovalRunTests.Fast);
         core.Process(new ImageInput { ImageId = "img-0000", Provider = "Fake" });
         _host.AnswerYes = false;
         core.Process(new ImageInput { ImageId = "img-0001", Provider = "Fake" });
@@ -130,7 +130,7 @@ public class RemoveCommandTests
         var other = new InMemoryCloud();
         other.Add("img-0000");
         var piped = new CloudImage { Provider = "Fake", Region = "r1", ImageId = "img-0000", Connection = other };
-        var core = new RemoveImagesCommand(_host, Connection, DeleteOptions.Default, new ConfirmationSettings { Force = true }, RemovalRunTests.Fast);
+        var core = new RemoveCloudImageCore(_host, Connection, DeleteOptions.Default, new ConfirmationSettings { Force = true }, RemovalRunTests.Fast);
         core.Process(new ImageInput { Image = piped });
         core.Complete();
 
@@ -144,7 +144,7 @@ public class RemoveCommandTests
     [InlineData("  ", "MissingProvider")]
     public void Unknown_or_missing_provider_is_a_clear_error_before_any_call(string? provider, string errorId)
     {
-        var core = new RemoveImagesCommand(_host, new ConnectionOptions(), DeleteOptions.Default, new ConfirmationSettings { Force = true });
+        var core = new RemoveCloudImageCore(_host, new ConnectionOptions(), DeleteOptions.Default, new ConfirmationSettings { Force = true });
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => core.Process(new ImageInput { ImageId = "x", Provider = provider }));
         Assert.Equal(errorId, ex.ErrorId);
         if (provider == "Nope") Assert.Contains("OpenStack", ex.Message);
@@ -156,7 +156,7 @@ public class RemoveCommandTests
     [InlineData("https://", "InvalidEndpoint")]
     public void A_bad_endpoint_is_refused_before_any_call(string endpoint, string errorId)
     {
-        var core = new RemoveImagesCommand(_host, new ConnectionOptions { Endpoint = endpoint }, DeleteOptions.Default, new ConfirmationSettings());
+        var core = new RemoveCloudImageCore(_host, new ConnectionOptions { Endpoint = endpoint }, DeleteOptions.Default, new ConfirmationSettings());
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(core.Begin);
         Assert.Equal(errorId, ex.ErrorId);
     }
@@ -168,7 +168,7 @@ public class RemoveCommandTests
     [InlineData("ecs.cn-hangzhou.aliyuncs.com")]
     public void Https_and_loopback_http_endpoints_are_accepted(string endpoint)
     {
-        var core = new RemoveImagesCommand(_host, new ConnectionOptions { Endpoint = endpoint }, DeleteOptions.Default, new ConfirmationSettings());
+        var core = new RemoveCloudImageCore(_host, new ConnectionOptions { Endpoint = endpoint }, DeleteOptions.Default, new ConfirmationSettings());
         core.Begin();
     }
 }
@@ -187,13 +187,13 @@ public class BadInputBeforeConnectTests
         var host = new RecordingHost();
         var options = new ConnectionOptions { FindProvider = _ => cloud };
 
-        var remove = new RemoveImagesCommand(host, options, DeleteOptions.Default, new ConfirmationSettings { Force = true });
+        var remove = new RemoveCloudImageCore(host, options, DeleteOptions.Default, new ConfirmationSettings { Force = true });
         remove.Process(new ImageInput { ImageId = id, Provider = "Fake" });
         remove.Complete();
-        var test = new TestImagesCommand(host, options, DeleteOptions.Default);
+        var test = new TestCloudImageDeletableCore(host, options, DeleteOptions.Default);
         test.Process(new ImageInput { ImageId = id, Provider = "Fake" });
         test.Complete();
-        new GetImagesCommand(host, options).Run("Fake", null, new ImageQuery(), new[] { id });
+        new GetCloudImageCore(host, options).Run("Fake", null, new ImageQuery(), new[] { id });
 
         Assert.Equal(0, cloud.Connects);
         Assert.Empty(cloud.Calls);
@@ -206,7 +206,7 @@ public class BadInputBeforeConnectTests
     public void A_bad_wildcard_pattern_fails_before_connecting()
     {
         var cloud = new InMemoryCloud();
-        var get = new GetImagesCommand(new RecordingHost(), new ConnectionOptions { FindProvider = _ => cloud });
+        var get = new GetCloudImageCore(new RecordingHost(), new ConnectionOptions { FindProvider = _ => cloud });
         Assert.Throws<ArgumentException>(() => get.Run("Fake", null, new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
         Assert.Equal(0, cloud.Connects);
     }

@@ -51,14 +51,14 @@ public class OpenStackEndToEndTests : IAsyncLifetime
     private static RecordingHost Get(ConnectionOptions connection, ImageQuery query, params string[] ids)
     {
         var host = new RecordingHost();
-        new GetImagesCommand(host, connection, Fast).Run("OpenStack", null, query, ids);
+        new GetCloudImageCore(host, connection, Fast).Run("OpenStack", null, query, ids);
         return host;
     }
 
     private static RecordingHost Test(ConnectionOptions connection, params string[] ids)
     {
         var host = new RecordingHost();
-        var core = new TestImagesCommand(host, connection, DeleteOptions.Default, Fast);
+        var core = new TestCloudImageDeletableCore(host, connection, DeleteOptions.Default, Fast);
         core.Begin();
         foreach (var id in ids) core.Process(new ImageInput { ImageId = id, Provider = "OpenStack" });
         core.Complete();
@@ -68,7 +68,7 @@ public class OpenStackEndToEndTests : IAsyncLifetime
     private static RecordingHost Remove(ConnectionOptions connection, bool whatIf, IEnumerable<ImageInput> inputs)
     {
         var host = new RecordingHost { WhatIfMode = whatIf };
-        var core = new RemoveImagesCommand(host, connection, DeleteOptions.Default, new ConfirmationSettings { WhatIf = whatIf, Force = !whatIf }, Fast);
+        var core = new RemoveCloudImageCore(host, connection, DeleteOptions.Default, new ConfirmationSettings { WhatIf = whatIf, Force = !whatIf }, Fast);
         core.Begin();
         foreach (var input in inputs) core.Process(input);
         core.Complete();
@@ -217,7 +217,7 @@ public class OpenStackEndToEndTests : IAsyncLifetime
     public void A_wrong_password_is_one_clear_terminating_error()
     {
         var host = new RecordingHost();
-        var core = new RemoveImagesCommand(host, Admin(v => v["OS_PASSWORD"] = "wrong-password-123"), DeleteOptions.Default, new ConfirmationSettings { Force = true }, Fast);
+        var core = new RemoveCloudImageCore(host, Admin(v => v["OS_PASSWORD"] = "wrong-password-123"), DeleteOptions.Default, new ConfirmationSettings { Force = true }, Fast);
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => core.Process(new ImageInput { ImageId = Guid.NewGuid().ToString(), Provider = "OpenStack" }));
 
         Assert.Equal("AuthenticationFailed", ex.ErrorId);

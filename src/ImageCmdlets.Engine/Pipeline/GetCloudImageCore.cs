@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Operations;
+using ImageCmdlets.Providers;
+using ImageCmdlets.Transport;
+
+namespace ImageCmdlets.Pipeline;
+
+/// <summary>Get-CloudImage's behaviour.</summary>
+public sealed class GetCloudImageCore : CommandCore
+{
+    private Task? _listing;
+
+    public GetCloudImageCore(IPipelineHost host, ConnectionOptions connection, OperationSettings? settings = null)
+        : base(host, connection, settings) { }
+
+    public void Run(string provider, string? region, ImageQuery query, IReadOnlyList<string> imageIds)
+    {
+        foreach (var pattern in query.NamePatterns) _ = new WildcardPattern(pattern); // a bad pattern fails before any call
+        Connections.Validate();
+        var definition = Connections.FindProvider(provider);
+        var wellFormed = imageIds.Where(id => !RejectMalformed(definition, region, id)).ToArray();
+        if (imageIds.Count > 0 && wellFormed.Length == 0) return; // nothing left worth a call
+        var session = Connect(provider, region);
+        _listing = ImageListing.RunAsync(session, query, wellFormed, Queue, Settings, StopSignal);
+        try
+        {
+            Queue.DrainUntil(_listing, Host);
+        }
+        finally
+        {
+            EndEarly();
+        }
+    }
+
+    /// <summary>A listing that nobody reads any more (Select-Object -First, Ctrl+C, an error downstream) is
+    /// cancelled at once: a list call changes nothing, so there is no answer worth waiting for.</summary>
+    protected override void EndEarly()
+    {
+        if (_listing is null || _listing.IsCompleted) return;
+        StopSignal.Abort();
+        WaitQuietly(_listing);
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ImageCmdlets.Operations;
+using ImageCmdlets.Providers;
+using ImageCmdlets.Transport;
+
+namespace ImageCmdlets.Pipeline;
+
+/// <summary>
+/// Remove-CloudImage's behaviour: the target is resolved first, then one ShouldProcess per image; under
+/// -WhatIf the provider's dry check runs instead of the delete; the extra-damage switches are
+/// confirmed with ShouldContinue unless -Force.
+/// </summary>
+public sealed class RemoveCloudImageCore : ImageInputCore
+{
+    private readonly ConfirmationSettings _confirmation;
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    public RemoveCloudImageCore(IPipelineHost host, ConnectionOptions connection, DeleteOptions options, ConfirmationSettings confirmation, OperationSettings? settings = null)
+        : base(host, connection, options, settings, "Remove-CloudImage") => _confirmation = confirmation;
+
+    protected override string Activity => _confirmation.WhatIf ? "Checking images (WhatIf)" : "Removing images";
+
+    protected override ImageRun CreateRun(IImageSession session, bool dryRun) =>
+        new RemovalRun(session, dryRun ? Options.AsDryRun() : Options, Queue, Settings, StopSignal, Record);
+
+    protected override void ProcessInput(ImageInput input)
+    {
+        var session = SessionFor(input);
+        var imageId = input.TargetImageId;
+        var name = input.Image?.Name;
+        var target = $"{imageId}{(string.IsNullOrEmpty(name) ? "" : $" ({name})")} in {session.Provider.Name} region {session.Region}";
+
+        switch (Decide(target))
+        {
+            case Decision.DryRun:
+                RunFor(session, dryRun: true).Add(imageId, input.Image);
+                break;
+            case Decision.Delete:
+                RunFor(session, dryRun: false).Add(imageId, input.Image);
+                break;
+            default:
+                ((RemovalRun)RunFor(session, dryRun: false)).AddDeclined(imageId ?? "", input.Image);
+                break;
+        }
+    }
+
+    private enum Decision { Delete, DryRun, Declined }
+
+    private Decision Decide(string target)
+    {
+        var action = "Remove cloud image"
+            + (Options.DeleteSnapshots ? " and its snapshots" : "")
+            + (Options.EvenIfInUse ? " even if instances use it" : "");
+        bool proceed;
+        if (_confirmation.WhatIf)
+        {
+            Host.ShouldProcess(target, action, out _); // writes PowerShell's "What if:" line
+            return Decision.DryRun;
+        }
+        if (_confirmation.Force && !_confirmation.ConfirmExplicit) proceed = true;
+        else
+        {
+            proceed = Host.ShouldProcess(target, action, out var whatIf);
+            if (!proceed && whatIf) return Decision.DryRun;
+        }
+        if (!proceed) return Decision.Declined;
+        return ConfirmExtraDamage(target) ? Decision.Delete : Decision.Declined;
+    }
+
+    /// <summary>Deleting snapshots or in-use images is asked about separately, unless -Force.</summary>
+    private bool ConfirmExtraDamage(string target)
+    {
+        if (!Options.DeleteSnapshots && !Options.EvenIfInUse) return true;
+        if (_confirmation.Force && !_confirmation.ConfirmExplicit) return true;
+        var what = Options.DeleteSnapshots && Options.EvenIfInUse
+            ? "its snapshots will be deleted too, and it will be deleted even if instances use it"
+            : Options.DeleteSnapshots
+                ? "the snapshots it was made from will be deleted too (irreversible)"
+                : "it will be deleted even if instances use it (those instances can then not be re-initialised from it)";
+        return Host.ShouldContinue($"Image {target}: {what}. Continue?", "Confirm extra deletion", ref _yesToAll, ref _noToAll);
+    }
+}
