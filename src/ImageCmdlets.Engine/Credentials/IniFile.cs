@@ -15,8 +15,6 @@ public sealed class IniFile
 
     private IniFile(Dictionary<string, Dictionary<string, string>> sections) => _sections = sections;
 
-    public IEnumerable<string> SectionNames => _sections.Keys;
-
     public static IniFile Parse(string text)
     {
         var sections = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);

@@ -19,8 +19,6 @@ public sealed class Secret
         _utf8 = Encoding.UTF8.GetBytes(value);
     }
 
-    public bool IsEmpty => _utf8.Length == 0;
-
     /// <summary>The secret's text. Call only where the secret is put on the wire or into a MAC.</summary>
     public string Reveal() => Encoding.UTF8.GetString(_utf8);
 

@@ -42,98 +42,124 @@ internal sealed class DeleteCallExecutor
 
     private async Task RunBatchAsync(List<ImageEntry> batch)
     {
-        var ids = batch.Select(e => e.ImageId).ToArray();
-        var what = (_options.DryRun ? "dry-run delete " : "delete ") + string.Join(",", ids);
+        var what = (_options.DryRun ? "dry-run delete " : "delete ") + string.Join(",", batch.Select(e => e.ImageId));
         for (var attempt = 1; ; attempt++)
         {
-            IReadOnlyList<ImageDeleteResult>? answers = null;
-            CloudApiError? failure = null;
-            IDisposable? turn = null;
-            await _slots.WaitAsync(_run.Stopping).ConfigureAwait(false);
-            try
-            {
-                if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Stopping).ConfigureAwait(false);
-                // A queued batch may get its turn just after a stop, or after another call found the
-                // credentials bad (which stops the run too): it must not start then.
-                _run.Stopping.ThrowIfCancellationRequested();
-                foreach (var e in batch)
-                {
-                    Interlocked.Increment(ref e.Attempts);
-                    e.InFlight = true;
-                }
-                answers = await _run.Session.DeleteImagesAsync(ids, _options, _run.Call).ConfigureAwait(false);
-            }
-            catch (CloudApiException ex)
-            {
-                failure = ex.Error;
-            }
-            catch (OperationCanceledException) when (!_run.Stop.Aborting.IsCancellationRequested && !_run.Stopping.IsCancellationRequested)
-            {
-                // A provider's own timeout surfacing as cancellation: treat like any timeout.
-                failure = new CloudApiError("RequestTimeout", ErrorKind.Timeout, $"{what} timed out.");
-            }
-            finally
-            {
-                turn?.Dispose();
-                _slots.Release();
-                // Still marked when an abort interrupted the call: its effect is then unknown.
-                if (!_run.Stop.Aborting.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;
-            }
-
+            var (answers, failure) = await AttemptAsync(batch, what).ConfigureAwait(false);
             if (failure is null)
             {
                 Deliver(batch, answers!);
                 return;
             }
 
-            if (failure.IsRetryable && attempt < _run.Settings.MaxAttempts)
+            switch (NextStep(failure, attempt, _run.Settings.MaxAttempts, batch.Count))
             {
-                if (failure.MayHaveSucceeded && !_options.DryRun)
-                    foreach (var e in batch) e.MayAlreadyBeDeleted = true;
-                var delay = _run.Backoff.DelayBefore(attempt + 1);
-                _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {what}: {failure.Code}; retry {attempt + 1} of {_run.Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
-                await Task.Delay(delay, _run.Stopping).ConfigureAwait(false);
-                continue;
+                case FailureStep.Retry:
+                    if (failure.MayHaveSucceeded && !_options.DryRun)
+                        foreach (var e in batch) e.MayAlreadyBeDeleted = true;
+                    var delay = _run.Backoff.DelayBefore(attempt + 1);
+                    _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {what}: {failure.Code}; retry {attempt + 1} of {_run.Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
+                    await Task.Delay(delay, _run.Stopping).ConfigureAwait(false);
+                    continue;
+                case FailureStep.Halt:
+                    // Nothing in the run can succeed: the command ends with one terminating error, and these
+                    // images, like every other one not yet answered, are accounted for as not processed.
+                    _run.RecordFatal(failure);
+                    return;
+                case FailureStep.Shrink:
+                    InterlockedMin(ref _batchSize, Math.Max(1, batch.Count / 2));
+                    _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {failure.Code}: {batch.Count} ids per call is too many; now {Volatile.Read(ref _batchSize)}");
+                    await Task.WhenAll(Split(batch, Volatile.Read(ref _batchSize)).Select(RunBatchAsync)).ConfigureAwait(false);
+                    return;
+                case FailureStep.LookUpMissing:
+                    // Some image in the call does not exist (any more: an earlier call whose answer was lost
+                    // may have deleted it). One describe says which, instead of splitting the call ~2n times.
+                    await AnswerMissingThenRetryAsync(batch).ConfigureAwait(false);
+                    return;
+                case FailureStep.Split:
+                    // The call failed as a whole because of some image(s) in it: split it to find which, so
+                    // that every other image is still handled and each gets its own answer.
+                    _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {failure.Code} for a batch of {batch.Count}; splitting it to find the image(s) concerned");
+                    await SplitAsync(batch).ConfigureAwait(false);
+                    return;
+                default:
+                    AnswerAll(batch, failure);
+                    return;
             }
-
-            if (failure.IsFatal)
-            {
-                // Nothing in the run can succeed: the command ends with one terminating error, and these
-                // images, like every other one not yet answered, are accounted for as not processed.
-                _run.RecordFatal(failure);
-                return;
-            }
-
-            if (batch.Count > 1 && failure.Kind == ErrorKind.BatchTooLarge)
-            {
-                var smaller = Math.Max(1, batch.Count / 2);
-                InterlockedMin(ref _batchSize, smaller);
-                _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {failure.Code}: {batch.Count} ids per call is too many; now {Volatile.Read(ref _batchSize)}");
-                await Task.WhenAll(Split(batch, Volatile.Read(ref _batchSize)).Select(RunBatchAsync)).ConfigureAwait(false);
-                return;
-            }
-
-            if (batch.Count > 1 && failure.Kind == ErrorKind.NotFound)
-            {
-                // Some image in the call does not exist (any more: an earlier call whose answer was lost
-                // may have deleted it). One describe says which, instead of splitting the call ~2n times.
-                await AnswerMissingThenRetryAsync(batch).ConfigureAwait(false);
-                return;
-            }
-
-            if (batch.Count > 1 && !failure.IsRetryable)
-            {
-                // The call failed as a whole because of some image(s) in it: split it to find which, so
-                // that every other image is still handled and each gets its own answer.
-                _run.Sink.Verbose($"[{_run.Session.Provider.Name}] {failure.Code} for a batch of {batch.Count}; splitting it to find the image(s) concerned");
-                var half = batch.Count / 2;
-                await Task.WhenAll(RunBatchAsync(batch.GetRange(0, half)), RunBatchAsync(batch.GetRange(half, batch.Count - half))).ConfigureAwait(false);
-                return;
-            }
-
-            AnswerAll(batch, failure);
-            return;
         }
+    }
+
+    /// <summary>What to do after a failed call.</summary>
+    internal enum FailureStep
+    {
+        /// <summary>Send the same call again after a backoff (throttling, network, 5xx).</summary>
+        Retry,
+        /// <summary>Stop the run: no call can succeed (credentials, region).</summary>
+        Halt,
+        /// <summary>Fewer ids per call, for this batch and every later one.</summary>
+        Shrink,
+        /// <summary>A missing id failed the whole call: describe to find it.</summary>
+        LookUpMissing,
+        /// <summary>Some image failed the whole call: bisect to find it.</summary>
+        Split,
+        /// <summary>The failure is every image's answer.</summary>
+        AnswerAll,
+    }
+
+    /// <summary>The decision after a failed call, as a pure function of the failure, the attempt and the batch size.</summary>
+    internal static FailureStep NextStep(CloudApiError failure, int attempt, int maxAttempts, int batchSize)
+    {
+        if (failure.IsRetryable) return attempt < maxAttempts ? FailureStep.Retry : FailureStep.AnswerAll;
+        if (failure.IsFatal) return FailureStep.Halt;
+        if (batchSize == 1) return FailureStep.AnswerAll;
+        return failure.Kind switch
+        {
+            ErrorKind.BatchTooLarge => FailureStep.Shrink,
+            ErrorKind.NotFound => FailureStep.LookUpMissing,
+            _ => FailureStep.Split,
+        };
+    }
+
+    /// <summary>One call for the batch, once its turn comes: the per-image answers, or the call's failure.</summary>
+    private async Task<(IReadOnlyList<ImageDeleteResult>? Answers, CloudApiError? Failure)> AttemptAsync(List<ImageEntry> batch, string what)
+    {
+        IDisposable? turn = null;
+        await _slots.WaitAsync(_run.Stopping).ConfigureAwait(false);
+        try
+        {
+            if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Stopping).ConfigureAwait(false);
+            // A queued batch may get its turn just after a stop, or after another call found the
+            // credentials bad (which stops the run too): it must not start then.
+            _run.Stopping.ThrowIfCancellationRequested();
+            foreach (var e in batch)
+            {
+                Interlocked.Increment(ref e.Attempts);
+                e.InFlight = true;
+            }
+            return (await _run.Session.DeleteImagesAsync(batch.Select(e => e.ImageId).ToArray(), _options, _run.Call).ConfigureAwait(false), null);
+        }
+        catch (CloudApiException ex)
+        {
+            return (null, ex.Error);
+        }
+        catch (OperationCanceledException) when (!_run.Stop.Aborting.IsCancellationRequested && !_run.Stopping.IsCancellationRequested)
+        {
+            // A provider's own timeout surfacing as cancellation: treat like any timeout.
+            return (null, new CloudApiError(EngineErrors.RequestTimeout, ErrorKind.Timeout, $"{what} timed out."));
+        }
+        finally
+        {
+            turn?.Dispose();
+            _slots.Release();
+            // Still marked when an abort interrupted the call: its effect is then unknown.
+            if (!_run.Stop.Aborting.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;
+        }
+    }
+
+    private Task SplitAsync(List<ImageEntry> batch)
+    {
+        var half = batch.Count / 2;
+        return Task.WhenAll(RunBatchAsync(batch.GetRange(0, half)), RunBatchAsync(batch.GetRange(half, batch.Count - half)));
     }
 
     private async Task AnswerMissingThenRetryAsync(List<ImageEntry> batch)
@@ -148,8 +174,7 @@ internal sealed class DeleteCallExecutor
         if (existing.Count == batch.Count)
         {
             // The describe sees them all, yet the call said not found: let bisection find the culprit.
-            var half = batch.Count / 2;
-            await Task.WhenAll(RunBatchAsync(batch.GetRange(0, half)), RunBatchAsync(batch.GetRange(half, batch.Count - half))).ConfigureAwait(false);
+            await SplitAsync(batch).ConfigureAwait(false);
             return;
         }
         if (existing.Count > 0) await RunBatchAsync(existing).ConfigureAwait(false);
@@ -163,7 +188,7 @@ internal sealed class DeleteCallExecutor
         {
             _onAnswer(entry, byId.TryGetValue(entry.ImageId, out var answer)
                 ? answer
-                : ImageDeleteResult.Failure(entry.ImageId, new CloudApiError("MissingAnswer", ErrorKind.InvalidResponse,
+                : ImageDeleteResult.Failure(entry.ImageId, new CloudApiError(EngineErrors.MissingAnswer, ErrorKind.InvalidResponse,
                     $"The provider's answer did not mention image {entry.ImageId}; its state is unknown.")));
         }
     }

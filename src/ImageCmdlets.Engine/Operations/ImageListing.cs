@@ -48,7 +48,7 @@ public static class ImageListing
 
             token = page.NextPageToken;
             if (token is not null && !seenTokens.Add(token))
-                throw new CloudApiException(new CloudApiError("PaginationLoop", ErrorKind.InvalidResponse,
+                throw new CloudApiException(new CloudApiError(EngineErrors.PaginationLoop, ErrorKind.InvalidResponse,
                     $"The provider returned the page token '{token}' twice; stopping instead of listing forever."));
         }
         while (token is not null);

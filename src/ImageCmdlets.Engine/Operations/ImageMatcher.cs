@@ -43,18 +43,15 @@ internal sealed class ImageMatcher
 /// <summary>Checks image ids before any call, so a typo gets a clear error and costs no request.</summary>
 internal static class ImageIdCheck
 {
-    public const string EmptyCode = "EmptyImageId";
-    public const string MalformedCode = "MalformedImageId";
-
     /// <summary>Null when the id is well-formed for the provider; otherwise the error to report.</summary>
     public static CloudApiError? Problem(string? imageId, ImageProvider provider)
     {
         if (string.IsNullOrWhiteSpace(imageId))
-            return new CloudApiError(EmptyCode, ErrorKind.InvalidArgument, "The image id is empty.");
+            return new CloudApiError(EngineErrors.EmptyImageId, ErrorKind.InvalidArgument, "The image id is empty.");
         if (!provider.Capabilities.ImageIdPattern.IsMatch(imageId!))
         {
             var example = provider.Capabilities.ImageIdExample.Length > 0 ? $" (for example {provider.Capabilities.ImageIdExample})" : "";
-            return new CloudApiError(MalformedCode, ErrorKind.InvalidArgument,
+            return new CloudApiError(EngineErrors.MalformedImageId, ErrorKind.InvalidArgument,
                 $"'{imageId}' is not a valid {provider.Name} image id{example}. Nothing was sent to the cloud for it.");
         }
         return null;

@@ -54,6 +54,4 @@ internal sealed class Backoff
         // Full jitter, but never under a quarter of the ceiling: throttled callers must actually back off.
         return TimeSpan.FromMilliseconds(ceiling * (0.25 + 0.75 * fraction));
     }
-
-    public Task WaitAsync(int nextAttempt, CancellationToken cancellation) => Task.Delay(DelayBefore(nextAttempt), cancellation);
 }

@@ -132,7 +132,7 @@ public abstract class ImageInputCore : CommandCore
                 ? $"Image {image.ImageId} was listed in {what} '{own}', but -{what} says '{given}'. Nothing was sent for it; drop -{what} to act on the image where it is."
                 : null;
         var message = Differs(input.Provider, image.Provider, "Provider") ?? Differs(input.Region, image.Region, "Region");
-        return message is null ? null : new CloudApiError("ImageTargetConflict", ErrorKind.InvalidArgument, message);
+        return message is null ? null : new CloudApiError(EngineErrors.ImageTargetConflict, ErrorKind.InvalidArgument, message);
     }
 
     /// <summary>Runs a step; if it ends the command early (an error downstream, -ErrorAction Stop, a stop),

@@ -27,12 +27,6 @@ internal static class Crypto
         return hmac.ComputeHash(Utf8Bytes(message));
     }
 
-    public static byte[] HmacSha1(byte[] key, string message)
-    {
-        using var hmac = new HMACSHA1(key);
-        return hmac.ComputeHash(Utf8Bytes(message));
-    }
-
     /// <summary>Lower-case hexadecimal, as every signing scheme here expects.</summary>
     public static string Hex(byte[] bytes)
     {

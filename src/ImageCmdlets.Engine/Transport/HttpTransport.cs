@@ -148,19 +148,19 @@ public sealed class HttpTransport
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
         {
             context.Log.Verbose($"{what}: no answer within {RequestTimeout.TotalSeconds:0} s");
-            throw new CloudApiException(new CloudApiError("RequestTimeout", ErrorKind.Timeout,
+            throw new CloudApiException(new CloudApiError(EngineErrors.RequestTimeout, ErrorKind.Timeout,
                 $"{request.Action} got no answer from {request.Uri.Host} within {RequestTimeout.TotalSeconds:0} s."), ex);
         }
         catch (HttpRequestException ex)
         {
             context.Log.Verbose($"{what}: connection failed after {(long)watch.Elapsed.TotalMilliseconds} ms: {Flatten(ex)}");
-            throw new CloudApiException(new CloudApiError("ConnectionFailed", ErrorKind.Connection,
+            throw new CloudApiException(new CloudApiError(EngineErrors.ConnectionFailed, ErrorKind.Connection,
                 $"{request.Action} could not reach {request.Uri.Host}: {Flatten(ex)}"), ex);
         }
         catch (System.IO.IOException ex)
         {
             context.Log.Verbose($"{what}: connection broke after {(long)watch.Elapsed.TotalMilliseconds} ms: {ex.Message}");
-            throw new CloudApiException(new CloudApiError("ConnectionFailed", ErrorKind.Connection,
+            throw new CloudApiException(new CloudApiError(EngineErrors.ConnectionFailed, ErrorKind.Connection,
                 $"{request.Action}: the connection to {request.Uri.Host} broke: {ex.Message}"), ex);
         }
     }
