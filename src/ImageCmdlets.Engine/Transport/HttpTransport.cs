@@ -10,7 +10,6 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using ImageCmdlets.Json;
-using ImageCmdlets.Providers;
 
 namespace ImageCmdlets.Transport;
 

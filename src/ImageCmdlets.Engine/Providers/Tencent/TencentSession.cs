@@ -5,7 +5,6 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using ImageCmdlets.Json;
-using ImageCmdlets.Operations;
 using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Tencent;
