@@ -36,5 +36,11 @@ public sealed record ImageSeed(
 /// <summary>An image as the control API lists it.</summary>
 public sealed record EmulatedImage(string Id, string Name, string Region, string State);
 
+/// <summary>An image added in a condition, with the error code a delete of it gets (null: deletable).</summary>
+public sealed record SeededImage(EmulatedImage Image, string Condition, string? ExpectedError)
+{
+    public string Id => Image.Id;
+}
+
 /// <summary>An access key the emulated account accepts; a token makes it a temporary (STS) key.</summary>
 public sealed record EmulatorKey(string Id, string Secret, string? Token);

@@ -41,6 +41,17 @@ public abstract partial class EmulatorServer
             .Set("latencyMs", (long)Latency.TotalMilliseconds);
     }
 
+    /// <summary>Adds one image in a condition the emulator models; the expected error is what a delete of it gives.</summary>
+    public SeededImage SeedImage(ImageSeed seed)
+    {
+        if (!Conditions.TryGetValue(seed.Condition, out var expectedError))
+            throw new ArgumentException($"{Provider} does not model the condition '{seed.Condition}'.", nameof(seed));
+        return new SeededImage(CreateImage(seed), seed.Condition, expectedError);
+    }
+
+    /// <summary>The images the emulated account has now.</summary>
+    public IReadOnlyList<EmulatedImage> CurrentImages => ListImages();
+
     /// <summary>Back to a fresh emulator: no images, faults, calls, deletions or settings. The keys stay.</summary>
     public void Reset(bool withSample = false)
     {

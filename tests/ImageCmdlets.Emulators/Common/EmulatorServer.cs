@@ -44,6 +44,8 @@ public sealed record RecordedCall(DateTimeOffset ReceivedAt, string Action, stri
 {
     /// <summary>1, 2, 3… in the order the calls were logged; never reused, not even after a reset.</summary>
     public long Seq { get; init; }
+    /// <summary>The query string as received (RPC-style APIs carry every parameter there).</summary>
+    public string Query { get; init; } = "";
 }
 
 /// <summary>A request as an emulator handler sees it (body already read).</summary>
@@ -254,19 +256,19 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         };
         if (fault?.Kind == FaultKind.ConnectionReset)
         {
-            Record(receivedAt, action, body, 0, fault);
+            Record(receivedAt, action, context, body, 0, fault);
             context.Abort();
             return;
         }
         if (refusal is not null)
         {
-            Record(receivedAt, action, body, refusal.Status, fault);
+            Record(receivedAt, action, context, body, refusal.Status, fault);
             await WriteAsync(context, refusal).ConfigureAwait(false);
             return;
         }
 
         var response = await HandleAsync(request).ConfigureAwait(false);
-        Record(receivedAt, action, body, response.Status, fault);
+        Record(receivedAt, action, context, body, response.Status, fault);
         if (fault?.Kind == FaultKind.ResetAfterProcessing)
         {
             context.Abort();
@@ -299,10 +301,10 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         }
     }
 
-    private void Record(DateTimeOffset at, string action, string body, int status, Fault? fault)
+    private void Record(DateTimeOffset at, string action, HttpContext context, string body, int status, Fault? fault)
     {
         lock (_logGate)
-            _calls.Add(new RecordedCall(at, action, body, status, fault?.Kind.ToString()) { Seq = ++_lastSeq });
+            _calls.Add(new RecordedCall(at, action, body, status, fault?.Kind.ToString()) { Seq = ++_lastSeq, Query = context.Request.QueryString.Value ?? "" });
     }
 
     private static async Task WriteAsync(HttpContext context, EmulatorResponse response)
