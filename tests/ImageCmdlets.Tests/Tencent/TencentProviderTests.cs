@@ -1,3 +1,4 @@
+using ImageCmdlets.Tests.Support;
 using System;
 using System.Collections.Generic;
 using System.Linq;

@@ -36,14 +36,3 @@ internal sealed class TencentTestBed : EmulatorTestBed<TencentEmulator>
     public IImageSession Connect(string region = Region, AccessKeyCredential? credential = null) =>
         ConnectProvider(credential, region);
 }
-
-/// <summary>Keeps every verbose and debug line, to check that no secret ever reaches them.</summary>
-internal sealed class RecordingApiLog : IApiLog
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyCollection<string> Lines => _lines.ToArray();
-
-    public void Verbose(string message) => _lines.Enqueue(message);
-    public void Debug(string message) => _lines.Enqueue(message);
-}
