@@ -104,6 +104,11 @@ if ($Demo) {
 }
 
 if (-not $SkipXunit) {
+    # The clouds' official Node SDKs, which the emulator tests run against the emulators.
+    if (Get-Command npm -ErrorAction SilentlyContinue) {
+        Write-Host '== Official cloud SDKs (npm ci tools/sdk-check)'
+        Invoke-Native 'npm ci' { npm ci --prefix (Join-Path $PSScriptRoot 'tools/sdk-check') --no-audit --no-fund --loglevel=error }
+    } elseif ($underCI) { throw 'npm is needed under CI: the emulators are checked against the clouds'' official Node SDKs.' }
     Write-Host '== xunit'
     $log = Join-Path ([IO.Path]::GetTempPath()) 'imagecmdlets-xunit.log'
     dotnet test (Join-Path $PSScriptRoot 'ImageCmdlets.sln') -c $Configuration --no-build --nologo --logger 'console;verbosity=normal' 2>&1 | Tee-Object -FilePath $log
