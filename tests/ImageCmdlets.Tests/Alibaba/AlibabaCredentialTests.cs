@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.Alibaba;
+using ImageCmdlets.Tests.Support;
 using Xunit;
 
 namespace ImageCmdlets.Tests.Alibaba;
@@ -20,12 +21,11 @@ public sealed class AlibabaCredentialTests : IDisposable
     private const string IniSecret = "iniSecretValue-91bc";
     private const string EnvSecret = "envSecretValue-55de";
 
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "imagecmdlets-alibaba-" + Guid.NewGuid().ToString("N"));
+    private readonly TempHome _temp = new();
     private readonly Dictionary<string, string> _variables = new();
 
-    public AlibabaCredentialTests() => Directory.CreateDirectory(_home);
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private const string CliConfig = """
         {
@@ -59,14 +59,14 @@ public sealed class AlibabaCredentialTests : IDisposable
 
     private void WriteCliConfig(string text = CliConfig)
     {
-        Directory.CreateDirectory(Path.Combine(_home, ".aliyun"));
-        File.WriteAllText(Path.Combine(_home, ".aliyun", "config.json"), text);
+        Directory.CreateDirectory(Path.Combine(_temp.Path, ".aliyun"));
+        File.WriteAllText(Path.Combine(_temp.Path, ".aliyun", "config.json"), text);
     }
 
     private void WriteIni(string fileName = "credentials")
     {
-        Directory.CreateDirectory(Path.Combine(_home, ".alibabacloud"));
-        File.WriteAllText(Path.Combine(_home, ".alibabacloud", fileName), IniFile);
+        Directory.CreateDirectory(Path.Combine(_temp.Path, ".alibabacloud"));
+        File.WriteAllText(Path.Combine(_temp.Path, ".alibabacloud", fileName), IniFile);
     }
 
     private void SetEnvironmentKey()
@@ -81,14 +81,14 @@ public sealed class AlibabaCredentialTests : IDisposable
             Region = region,
             ProfileName = profile,
             Credential = credential,
-            Environment = new FixedEnvironment(_variables, _home),
+            Environment = new FixedEnvironment(_variables, _temp.Path),
         });
 
     private ImageCmdletsConfigurationException Fails(string? region = "cn-hangzhou", string? profile = null) =>
         Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(region, profile));
 
     [Fact]
-    public void TheCredentialParameterWinsOverEverything()
+    public void The_credential_parameter_wins_over_everything()
     {
         WriteCliConfig();
         WriteIni();
@@ -101,7 +101,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void EnvironmentVariablesComeBeforeTheFiles()
+    public void Environment_variables_come_before_the_files()
     {
         WriteCliConfig();
         WriteIni();
@@ -116,14 +116,14 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void HalfAnEnvironmentKeyIsAnError()
+    public void Half_an_environment_key_is_an_error()
     {
         _variables["ALIBABA_CLOUD_ACCESS_KEY_ID"] = "LTAIenv";
         Assert.Equal("IncompleteCredential", Fails().ErrorId);
     }
 
     [Fact]
-    public void TheCliConfigsCurrentProfileComesBeforeTheIniFile()
+    public void The_cli_configs_current_profile_comes_before_the_ini_file()
     {
         WriteCliConfig();
         WriteIni();
@@ -137,7 +137,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ANamedProfileOutranksTheEnvironment()
+    public void A_named_profile_outranks_the_environment()
     {
         WriteCliConfig();
         SetEnvironmentKey();
@@ -150,7 +150,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ANamedProfileIsAlsoLookedUpInTheIniFile()
+    public void A_named_profile_is_also_looked_up_in_the_ini_file()
     {
         WriteCliConfig();
         WriteIni();
@@ -162,7 +162,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AMissingNamedProfileIsAnErrorNeverAFallback()
+    public void A_missing_named_profile_is_an_error_never_a_fallback()
     {
         WriteCliConfig();
         WriteIni();
@@ -175,7 +175,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheSdkProfileVariableNamesAProfileThatMustExist()
+    public void The_sdk_profile_variable_names_a_profile_that_must_exist()
     {
         WriteIni();
         _variables["ALIBABA_CLOUD_PROFILE"] = "project";
@@ -186,7 +186,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheIniFilesDefaultSectionIsTheLastSource()
+    public void The_ini_files_default_section_is_the_last_source()
     {
         WriteIni();
 
@@ -197,12 +197,12 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheIniFileIsAlsoFoundWithAnIniExtensionOrWhereTheVariableSays()
+    public void The_ini_file_is_also_found_with_an_ini_extension_or_where_the_variable_says()
     {
         WriteIni("credentials.ini");
         Assert.Equal("LTAIini", Resolve().Credential.Id);
 
-        var elsewhere = Path.Combine(_home, "elsewhere.ini");
+        var elsewhere = Path.Combine(_temp.Path, "elsewhere.ini");
         File.WriteAllText(elsewhere, "[default]\naccess_key_id = LTAIelsewhere\naccess_key_secret = x\n");
         _variables["ALIBABA_CLOUD_CREDENTIALS_FILE"] = elsewhere;
         Assert.Equal("LTAIelsewhere", Resolve().Credential.Id);
@@ -211,7 +211,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     [Theory]
     [InlineData("role", "RamRoleArn")]
     [InlineData("ecs", "ecs_ram_role")]
-    public void UnsupportedModesSaySo(string profile, string mode)
+    public void Unsupported_modes_say_so(string profile, string mode)
     {
         WriteCliConfig();
         WriteIni();
@@ -224,7 +224,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AnUnsupportedCurrentProfileStillGivesItsRegionWhenTheKeyComesFromElsewhere()
+    public void An_unsupported_current_profile_still_gives_its_region_when_the_key_comes_from_elsewhere()
     {
         WriteCliConfig(CliConfig.Replace("\"current\": \"work\"", "\"current\": \"role\""));
         SetEnvironmentKey();
@@ -236,7 +236,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void RegionComesFromTheParameterThenTheVariableThenTheProfile()
+    public void Region_comes_from_the_parameter_then_the_variable_then_the_profile()
     {
         WriteCliConfig();
         _variables["ALIBABA_CLOUD_REGION_ID"] = "cn-qingdao";
@@ -248,7 +248,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoRegionAnywhereIsAnError()
+    public void No_region_anywhere_is_an_error()
     {
         SetEnvironmentKey();
         var ex = Fails(region: null);
@@ -257,7 +257,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoCredentialAnywhereIsAnErrorThatSaysWhereToPutOne()
+    public void No_credential_anywhere_is_an_error_that_says_where_to_put_one()
     {
         var ex = Fails();
         Assert.Equal("MissingCredential", ex.ErrorId);
@@ -267,14 +267,14 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AProfileWithoutItsSecretIsAnError()
+    public void A_profile_without_its_secret_is_an_error()
     {
         WriteCliConfig("""{"current":"default","profiles":[{"name":"default","mode":"AK","access_key_id":"LTAIonly","access_key_secret":""}]}""");
         Assert.Equal("IncompleteCredential", Fails().ErrorId);
     }
 
     [Fact]
-    public void ABrokenCliConfigIsReportedWithoutQuotingIt()
+    public void A_broken_cli_config_is_reported_without_quoting_it()
     {
         WriteCliConfig("{\"current\":\"default\",\"profiles\":[{\"access_key_secret\":\"" + CliSecret + "\" oops");
 
@@ -286,7 +286,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoSecretAppearsInAnyErrorOrDescription()
+    public void No_secret_appears_in_any_error_or_description()
     {
         WriteCliConfig();
         WriteIni();
@@ -307,7 +307,7 @@ public sealed class AlibabaCredentialTests : IDisposable
     }
 
     [Fact]
-    public async Task ConnectUsesTheResolvedKeyAgainstTheEmulator()
+    public async Task Connect_uses_the_resolved_key_against_the_emulator()
     {
         await using var bed = await AlibabaTestBed.StartAsync();
         bed.Emulator.AddAccessKey("LTAIwork", CliSecret);
@@ -316,7 +316,7 @@ public sealed class AlibabaCredentialTests : IDisposable
         var provider = ProviderRegistry.Find(AlibabaProvider.ProviderName).Connect(new ConnectionRequest
         {
             Endpoint = bed.Emulator.BaseUri,
-            Environment = new FixedEnvironment(_variables, _home),
+            Environment = new FixedEnvironment(_variables, _temp.Path),
             Transport = bed.Transport,
         });
         var page = await provider.ListImagesAsync(new ImageQuery(), null, AlibabaTestBed.Call());
@@ -329,13 +329,13 @@ public sealed class AlibabaCredentialTests : IDisposable
     [Theory]
     [InlineData("cn-hangzhou.evil.com/x")]
     [InlineData("CN HANGZHOU")]
-    public void ARegionThatIsNotARegionIdIsRefusedBeforeAnyCall(string region)
+    public void A_region_that_is_not_a_region_id_is_refused_before_any_call(string region)
     {
         SetEnvironmentKey();
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => ProviderRegistry.Find(AlibabaProvider.ProviderName).Connect(new ConnectionRequest
         {
             Region = region,
-            Environment = new FixedEnvironment(_variables, _home),
+            Environment = new FixedEnvironment(_variables, _temp.Path),
         }));
         Assert.Equal("InvalidRegion", ex.ErrorId);
     }

@@ -25,7 +25,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     public enum Tamper { Secret, Query, Body, Date, Nonce, ContentHashHeader, Signature }
 
     [Fact]
-    public async Task AnUntamperedRequestIsAccepted()
+    public async Task An_untampered_request_is_accepted()
     {
         var exchange = await SendAsync(Build(_bed.Connect()));
         Assert.Equal(200, exchange.StatusCode);
@@ -84,7 +84,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARefusedSignatureIsAnAuthenticationErrorWithoutTheSecret()
+    public async Task A_refused_signature_is_an_authentication_error_without_the_secret()
     {
         var wrongSecret = FlipFirstDigit(AlibabaTestBed.KeySecret);
         var provider = _bed.Connect(new AccessKeyCredential(AlibabaTestBed.KeyId, new Secret(wrongSecret)));
@@ -100,7 +100,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AReplayedNonceIsRefused()
+    public async Task A_replayed_nonce_is_refused()
     {
         var request = Build(_bed.Connect());
 
@@ -115,7 +115,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EveryProviderCallUsesAFreshNonce()
+    public async Task Every_provider_call_uses_a_fresh_nonce()
     {
         var provider = _bed.Connect();
         for (var i = 0; i < 5; i++) await provider.ListImagesAsync(new ImageQuery(), null, AlibabaTestBed.Call());
@@ -138,7 +138,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AStaleDateIsAnAuthenticationError()
+    public async Task A_stale_date_is_an_authentication_error()
     {
         _bed.Emulator.Clock = () => DateTimeOffset.UtcNow.AddHours(1);
         var ex = await Assert.ThrowsAsync<CloudApiException>(() => _bed.Connect().ListImagesAsync(new ImageQuery(), null, AlibabaTestBed.Call()));
@@ -147,7 +147,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnknownAccessKeyIsRefused()
+    public async Task An_unknown_access_key_is_refused()
     {
         var provider = _bed.Connect(new AccessKeyCredential("LTAI5tNoSuchKey", new Secret(AlibabaTestBed.KeySecret)));
         var ex = await Assert.ThrowsAsync<CloudApiException>(() => provider.ListImagesAsync(new ImageQuery(), null, AlibabaTestBed.Call()));
@@ -157,7 +157,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnsignedAcsHeaderIsRefused()
+    public async Task An_unsigned_acs_header_is_refused()
     {
         var request = Build(_bed.Connect());
         request.SetHeader("x-acs-extra", "1");
@@ -169,7 +169,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnStsKeyNeedsItsSecurityToken()
+    public async Task An_sts_key_needs_its_security_token()
     {
         _bed.Emulator.AddAccessKey("STS.tempKey1", "tempSecret1", "security-token-1");
 

@@ -53,7 +53,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListingReturnsEveryPageAndEveryStatus()
+    public async Task Listing_returns_every_page_and_every_status()
     {
         var statuses = new[] { "Available", "Creating", "CreateFailed", "UnAvailable", "Waiting", "Deprecated" };
         Emulator.Seed(Enumerable.Range(1, 230).Select(n => AlibabaTestBed.Image($"m-list{n:d6}", $"ci-{n}", statuses[n % statuses.Length])).ToArray());
@@ -71,7 +71,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListingFiltersByWildcardNameAndStateOnTopOfTheServer()
+    public async Task Listing_filters_by_wildcard_name_and_state_on_top_of_the_server()
     {
         Emulator.Seed(
             AlibabaTestBed.Image("m-a1", "ci-build-1", "CreateFailed"),
@@ -86,7 +86,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LookingUpIdsFindsNonAvailableImagesAndReportsMissingOnes()
+    public async Task Looking_up_ids_finds_non_available_images_and_reports_missing_ones()
     {
         SeedMixed();
         var sink = new CollectingSink();
@@ -102,7 +102,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     [Theory]
     [InlineData(MissingImageAnswer.Ignore)]
     [InlineData(MissingImageAnswer.NotFound)]
-    public async Task AMixedRunGivesEachImageExactlyOneCorrectOutcome(MissingImageAnswer missingAnswer)
+    public async Task A_mixed_run_gives_each_image_exactly_one_correct_outcome(MissingImageAnswer missingAnswer)
     {
         Emulator.MissingImages = missingAnswer;
         SeedMixed();
@@ -138,7 +138,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnImageInUseIsDeletedOnlyWithEvenIfInUse()
+    public async Task An_image_in_use_is_deleted_only_with_even_if_in_use()
     {
         SeedMixed();
 
@@ -154,7 +154,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ADryRunDeletesNothingAndReportsWouldDeleteOrTheRealReason()
+    public async Task A_dry_run_deletes_nothing_and_reports_would_delete_or_the_real_reason()
     {
         // A DryRun that also checks state: each refusal comes from the service itself.
         Emulator.DryRunChecksImageState = true;
@@ -176,7 +176,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ADryRunThatChecksOnlyCredentialsStillReportsWhatTheDescriptionShows()
+    public async Task A_dry_run_that_checks_only_credentials_still_reports_what_the_description_shows()
     {
         // The documented DryRun checks credentials, permission and parameters only: it passes for an image
         // in use. -WhatIf must still not say "would delete" for it.
@@ -194,7 +194,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task DeletabilityCombinesTheDryRunWithTheDescription(bool dryRunChecksState)
+    public async Task Deletability_combines_the_dry_run_with_the_description(bool dryRunChecksState)
     {
         Emulator.DryRunChecksImageState = dryRunChecksState;
         SeedMixed();
@@ -219,7 +219,7 @@ public sealed class AlibabaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConcurrencyThrottlingAndLostAnswersKeepEveryOutcomeAndDeleteNothingTwice()
+    public async Task Concurrency_throttling_and_lost_answers_keep_every_outcome_and_delete_nothing_twice()
     {
         var ids = Enumerable.Range(1, 20).Select(n => $"m-many{n:d6}").ToArray();
         Emulator.Seed(ids.Select(id => AlibabaTestBed.Image(id)).ToArray());

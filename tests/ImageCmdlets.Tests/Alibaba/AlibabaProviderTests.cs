@@ -58,7 +58,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListingReadsEveryPageAndEveryStatus()
+    public async Task Listing_reads_every_page_and_every_status()
     {
         var own = SeedMany();
 
@@ -82,7 +82,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListingStopsAtTotalCountOnAnExactMultipleOfThePageSize()
+    public async Task Listing_stops_at_total_count_on_an_exact_multiple_of_the_page_size()
     {
         Emulator.Seed(Enumerable.Range(1, 20).Select(n => AlibabaTestBed.Image(Id(n))).ToArray());
 
@@ -94,7 +94,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IncludeNonCustomDropsTheOwnerFilter()
+    public async Task Include_non_custom_drops_the_owner_filter()
     {
         SeedMany();
 
@@ -107,7 +107,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StatesNameFilterAndTagsGoToTheServer()
+    public async Task States_name_filter_and_tags_go_to_the_server()
     {
         Emulator.Seed(
             AlibabaTestBed.Image("m-a1", "ci-build-1", "CreateFailed", tags: new Dictionary<string, string> { ["env"] = "ci", ["team"] = "x" }),
@@ -133,7 +133,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AWildcardNameIsLeftToTheClientSide()
+    public async Task A_wildcard_name_is_left_to_the_client_side()
     {
         Emulator.Seed(AlibabaTestBed.Image("m-a1", "ci-1"));
         await _provider.ListImagesAsync(new ImageQuery { NamePatterns = new[] { "ci-*" } }, null, AlibabaTestBed.Call());
@@ -141,7 +141,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImageFieldsAreMapped()
+    public async Task Image_fields_are_mapped()
     {
         Emulator.Seed(
             AlibabaTestBed.Image("m-inuse", "in-use", tags: new Dictionary<string, string> { ["env"] = "ci" }) with { UsedByInstance = true, SizeGiB = 20 },
@@ -171,7 +171,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DescribeByIdFindsImagesInAnyStatusAndOnlyThisAccountsOwn()
+    public async Task Describe_by_id_finds_images_in_any_status_and_only_this_accounts_own()
     {
         SeedMany();
         var wanted = new[] { Id(1), Id(2), Id(6), "m-shared0000000001", "m-missing000000001" };
@@ -188,7 +188,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DescribeTakesAFullBatchInOneCall()
+    public async Task Describe_takes_a_full_batch_in_one_call()
     {
         var own = SeedMany();
         var ids = own.Take(_provider.Provider.Capabilities.MaxIdsPerDescribe).ToArray();
@@ -203,7 +203,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
         _provider.DeleteImagesAsync(new[] { id }, options ?? DeleteOptions.Default, AlibabaTestBed.Call());
 
     [Fact]
-    public async Task DeleteSendsForceAndDryRunExplicitly()
+    public async Task Delete_sends_force_and_dry_run_explicitly()
     {
         Emulator.Seed(AlibabaTestBed.Image("m-ok"));
 
@@ -220,7 +220,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnImageInUseIsDeletedOnlyWithEvenIfInUse()
+    public async Task An_image_in_use_is_deleted_only_with_even_if_in_use()
     {
         Emulator.Seed(AlibabaTestBed.Image("m-inuse") with { UsedByInstance = true });
 
@@ -260,7 +260,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMissingIdIsIgnoredByTheServiceSoTheProviderSaysDeleteIgnoresMissingIds()
+    public async Task A_missing_id_is_ignored_by_the_service_so_the_provider_says_delete_ignores_missing_ids()
     {
         // The documented trap: DeleteImage answers 200 for an id that does not exist. The provider cannot
         // tell from that answer, which is why its capabilities make the operations layer check first.
@@ -272,7 +272,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMissingIdAnsweredWith404IsNotFound()
+    public async Task A_missing_id_answered_with_404_is_not_found()
     {
         Emulator.MissingImages = MissingImageAnswer.NotFound;
 
@@ -283,7 +283,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task APassingDryRunIsSuccessAndDeletesNothing()
+    public async Task A_passing_dry_run_is_success_and_deletes_nothing()
     {
         Emulator.Seed(AlibabaTestBed.Image("m-ok"), AlibabaTestBed.Image("m-inuse") with { UsedByInstance = true });
 
@@ -305,7 +305,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ADryRunThatChecksStateGivesTheRealReason()
+    public async Task A_dry_run_that_checks_state_gives_the_real_reason()
     {
         Emulator.DryRunChecksImageState = true;
         Emulator.Seed(AlibabaTestBed.Image("m-inuse") with { UsedByInstance = true });
@@ -319,7 +319,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThrottlingIsACallLevelRetryableError()
+    public async Task Throttling_is_a_call_level_retryable_error()
     {
         Emulator.Seed(AlibabaTestBed.Image("m-ok"));
         Emulator.CallsPerSecondLimit = 1;
@@ -381,7 +381,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task APermissionRefusalForOneImageIsThatImagesAnswer()
+    public async Task A_permission_refusal_for_one_image_is_that_images_answer()
     {
         Emulator.Seed(AlibabaTestBed.Image("m-ok"));
         Emulator.InjectError("DeleteImage", 403, "Forbidden.RAM", "User not authorized to operate on the specified resource.");
@@ -393,7 +393,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void AssessImageGivesTheCodesARealDeleteWouldReturn()
+    public void Assess_image_gives_the_codes_a_real_delete_would_return()
     {
         CloudImage Image(string state = "Available", bool inUse = false, bool shared = false, string owner = "self", bool copied = false) => new()
         {

@@ -22,7 +22,7 @@ public sealed class AlibabaSignerTests
             .Select(f => new object[] { Path.GetFileName(f) });
 
     [Fact]
-    public void TheVectorsAreThere()
+    public void The_vectors_are_there()
     {
         // Guards against the theories silently running on nothing (vectors not copied to the output).
         Assert.NotEmpty(Vectors());
@@ -30,7 +30,7 @@ public sealed class AlibabaSignerTests
 
     [Theory]
     [MemberData(nameof(Vectors))]
-    public void ReproducesEveryIntermediateValue(string file)
+    public void Reproduces_every_intermediate_value(string file)
     {
         var (input, expected) = Load(file);
         var headers = input["headers"]!.Properties.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.AsString()!)).ToList();
@@ -56,7 +56,7 @@ public sealed class AlibabaSignerTests
     /// <summary>The request path the provider uses (query in the URI, headers added by Sign) gives the same Authorization.</summary>
     [Theory]
     [MemberData(nameof(Vectors))]
-    public void SigningAnApiRequestGivesThePublishedAuthorization(string file)
+    public void Signing_an_api_request_gives_the_published_authorization(string file)
     {
         var (input, expected) = Load(file);
         var headers = input["headers"]!;
@@ -74,7 +74,7 @@ public sealed class AlibabaSignerTests
     }
 
     [Fact]
-    public void CanonicalQueryEncodesPerRfc3986AndSortsByName()
+    public void Canonical_query_encodes_per_rfc_3986_and_sorts_by_name()
     {
         var query = new[]
         {
@@ -90,7 +90,7 @@ public sealed class AlibabaSignerTests
     }
 
     [Fact]
-    public void StsTokenIsSentAndSigned()
+    public void Sts_token_is_sent_and_signed()
     {
         var request = new ApiRequest(HttpMethod.Post, new Uri("https://ecs.cn-hangzhou.aliyuncs.com/?RegionId=cn-hangzhou"), "DescribeImages");
         var credential = new AccessKeyCredential("STS.id", new Secret("secret"), new Secret("token-value"));
@@ -102,7 +102,7 @@ public sealed class AlibabaSignerTests
     }
 
     [Fact]
-    public void NoncesAreFreshEachTime()
+    public void Nonces_are_fresh_each_time()
     {
         var nonces = Enumerable.Range(0, 100).Select(_ => AlibabaSigner.NewNonce()).ToList();
         Assert.Equal(nonces.Count, nonces.Distinct().Count());

@@ -4,6 +4,7 @@ using System.IO;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.Tencent;
+using ImageCmdlets.Tests.Support;
 using Xunit;
 
 namespace ImageCmdlets.Tests.Tencent;
@@ -21,14 +22,13 @@ public sealed class TencentCredentialTests : IDisposable
     private const string IniId = "AKIDfromSdkIniFile000000000000000001";
     private const string IniKey = "sdkIniSecretKey00000000000000000001";
 
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "imagecmdlets-tencent-" + Guid.NewGuid().ToString("N"));
+    private readonly TempHome _temp = new();
 
-    public TencentCredentialTests() => Directory.CreateDirectory(_home);
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void TheCredentialParameterComesFirst()
+    public void The_credential_parameter_comes_first()
     {
         WriteTccli("default", FileId, FileKey, region: "ap-beijing");
         var settings = Resolve(new ConnectionRequest
@@ -42,7 +42,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void EnvironmentVariablesGiveKeysTokenAndRegion()
+    public void Environment_variables_give_keys_token_and_region()
     {
         var settings = Resolve(new ConnectionRequest
         {
@@ -55,7 +55,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void EnvironmentVariablesComeBeforeTheDefaultProfileButItsRegionStillCounts()
+    public void Environment_variables_come_before_the_default_profile_but_its_region_still_counts()
     {
         WriteTccli("default", FileId, FileKey, region: "ap-beijing");
         var settings = Resolve(new ConnectionRequest { Environment = Env(EnvVars()) });
@@ -64,7 +64,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheTccliDefaultProfileGivesKeysTokenAndRegion()
+    public void The_tccli_default_profile_gives_keys_token_and_region()
     {
         WriteTccli("default", FileId, FileKey, token: "tccliToken", region: "ap-nanjing");
         var settings = Resolve(new ConnectionRequest { Environment = Env() });
@@ -75,15 +75,15 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AnOlderTccliConfigureWithATopLevelRegionIsRead()
+    public void An_older_tccli_configure_with_a_top_level_region_is_read()
     {
         WriteTccli("default", FileId, FileKey);
-        File.WriteAllText(Path.Combine(_home, ".tccli", "default.configure"), "{\"region\": \"ap-tokyo\", \"output\": \"json\"}");
+        File.WriteAllText(Path.Combine(_temp.Path, ".tccli", "default.configure"), "{\"region\": \"ap-tokyo\", \"output\": \"json\"}");
         Assert.Equal("ap-tokyo", Resolve(new ConnectionRequest { Environment = Env() }).Region);
     }
 
     [Fact]
-    public void TccliProfileVariableChoosesTheDefaultProfile()
+    public void Tccli_profile_variable_chooses_the_default_profile()
     {
         WriteTccli("default", "AKIDwrongProfile", "wrong");
         WriteTccli("ci", FileId, FileKey, region: "ap-hongkong");
@@ -93,7 +93,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ANamedProfileComesBeforeTheEnvironment()
+    public void A_named_profile_comes_before_the_environment()
     {
         WriteTccli("prod", FileId, FileKey, region: "ap-singapore");
         var settings = Resolve(new ConnectionRequest { ProfileName = "prod", Environment = Env(EnvVars()) });
@@ -102,7 +102,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AMissingNamedProfileIsAnErrorNeverAFallback()
+    public void A_missing_named_profile_is_an_error_never_a_fallback()
     {
         WriteTccli("default", FileId, FileKey, region: "ap-beijing");
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
@@ -112,7 +112,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AMissingProfileNamedByTccliProfileIsAnError()
+    public void A_missing_profile_named_by_tccli_profile_is_an_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
             Resolve(new ConnectionRequest { Region = "ap-beijing", Environment = Env(new() { ["TCCLI_PROFILE"] = "gone" }) }));
@@ -124,7 +124,7 @@ public sealed class TencentCredentialTests : IDisposable
     [InlineData("../default")]
     [InlineData("..")]
     [InlineData("a/b")]
-    public void AProfileNameThatIsAPathIsNoProfile(string name)
+    public void A_profile_name_that_is_a_path_is_no_profile(string name)
     {
         WriteTccli("default", FileId, FileKey);
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
@@ -133,7 +133,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheSdkIniDefaultSectionIsReadWhenTccliHasNothing()
+    public void The_sdk_ini_default_section_is_read_when_tccli_has_nothing()
     {
         WriteIni("[default]\nsecret_id = \"" + IniId + "\"\nsecret_key = " + IniKey + "\n");
         var settings = Resolve(new ConnectionRequest { Region = "ap-guangzhou", Environment = Env() });
@@ -143,14 +143,14 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ANamedProfileMayBeASectionOfTheSdkIni()
+    public void A_named_profile_may_be_a_section_of_the_sdk_ini()
     {
         WriteIni("[default]\nsecret_id = AKIDother\nsecret_key = other\n\n[ops]\nsecret_id = " + IniId + "\nsecret_key = " + IniKey + "\n");
         Assert.Equal(IniId, Resolve(new ConnectionRequest { ProfileName = "ops", Region = "ap-guangzhou", Environment = Env() }).Credential.Id);
     }
 
     [Fact]
-    public void TccliFilesComeBeforeTheSdkIni()
+    public void Tccli_files_come_before_the_sdk_ini()
     {
         WriteIni("[default]\nsecret_id = " + IniId + "\nsecret_key = " + IniKey + "\n");
         WriteTccli("default", FileId, FileKey);
@@ -158,7 +158,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoCredentialAnywhereIsAClearError()
+    public void No_credential_anywhere_is_a_clear_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { Region = "ap-guangzhou", Environment = Env() }));
         Assert.Equal("MissingCredential", ex.ErrorId);
@@ -169,7 +169,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void OnlyHalfAKeyPairInTheEnvironmentIsAnError()
+    public void Only_half_a_key_pair_in_the_environment_is_an_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
             Resolve(new ConnectionRequest { Region = "ap-guangzhou", Environment = Env(new() { ["TENCENTCLOUD_SECRET_KEY"] = EnvKey }) }));
@@ -177,7 +177,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void RegionComesFromTheParameterThenTheEnvironmentThenTheProfile()
+    public void Region_comes_from_the_parameter_then_the_environment_then_the_profile()
     {
         WriteTccli("default", FileId, FileKey, region: "ap-beijing");
         Assert.Equal("ap-shanghai", Resolve(new ConnectionRequest
@@ -190,7 +190,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoRegionAnywhereIsAClearError()
+    public void No_region_anywhere_is_a_clear_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { Environment = Env(EnvVars()) }));
         Assert.Equal("MissingRegion", ex.ErrorId);
@@ -198,10 +198,10 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void RoleCredentialsAreRefusedRatherThanUsedAsTheWrongIdentity()
+    public void Role_credentials_are_refused_rather_than_used_as_the_wrong_identity()
     {
-        Directory.CreateDirectory(Path.Combine(_home, ".tccli"));
-        File.WriteAllText(Path.Combine(_home, ".tccli", "default.credential"),
+        Directory.CreateDirectory(Path.Combine(_temp.Path, ".tccli"));
+        File.WriteAllText(Path.Combine(_temp.Path, ".tccli", "default.credential"),
             "{\"secretId\": \"" + FileId + "\", \"secretKey\": \"" + FileKey + "\", \"role-arn\": \"qcs::cam::uin/1:roleName/ops\", \"role-session-name\": \"s\"}");
         var fromFile = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { Region = "ap-guangzhou", Environment = Env() }));
         Assert.Equal("UnsupportedCredential", fromFile.ErrorId);
@@ -215,7 +215,7 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoSecretAppearsInAnyErrorText()
+    public void No_secret_appears_in_any_error_text()
     {
         var failures = new List<Exception>();
         void Capture(Action action)
@@ -225,12 +225,12 @@ public sealed class TencentCredentialTests : IDisposable
             failures.Add(ex!);
         }
 
-        Directory.CreateDirectory(Path.Combine(_home, ".tccli"));
+        Directory.CreateDirectory(Path.Combine(_temp.Path, ".tccli"));
         // A broken file that holds the secret.
-        File.WriteAllText(Path.Combine(_home, ".tccli", "broken.credential"), "{\"secretId\": \"" + FileId + "\", \"secretKey\": \"" + FileKey + "\"");
+        File.WriteAllText(Path.Combine(_temp.Path, ".tccli", "broken.credential"), "{\"secretId\": \"" + FileId + "\", \"secretKey\": \"" + FileKey + "\"");
         Capture(() => Resolve(new ConnectionRequest { ProfileName = "broken", Region = "ap-guangzhou", Environment = Env() }));
         // Half a pair in a file.
-        File.WriteAllText(Path.Combine(_home, ".tccli", "half.credential"), "{\"secretKey\": \"" + FileKey + "\"}");
+        File.WriteAllText(Path.Combine(_temp.Path, ".tccli", "half.credential"), "{\"secretKey\": \"" + FileKey + "\"}");
         Capture(() => Resolve(new ConnectionRequest { ProfileName = "half", Region = "ap-guangzhou", Environment = Env() }));
         // Half a pair in the environment, a missing profile with keys in the environment, no region.
         Capture(() => Resolve(new ConnectionRequest { Region = "ap-guangzhou", Environment = Env(new() { ["TENCENTCLOUD_SECRET_KEY"] = EnvKey }) }));
@@ -249,14 +249,14 @@ public sealed class TencentCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheDefaultEndpointServesEveryRegionExceptTheFinanceZones()
+    public void The_default_endpoint_serves_every_region_except_the_finance_zones()
     {
         Assert.Equal("https://cvm.tencentcloudapi.com/", TencentProvider.StandardEndpoint("ap-guangzhou").ToString());
         Assert.Equal("https://cvm.ap-shanghai-fsi.tencentcloudapi.com/", TencentProvider.StandardEndpoint("ap-shanghai-fsi").ToString());
     }
 
     [Fact]
-    public void ConnectReportsTheAccountAndRegionWithoutMakingACall()
+    public void Connect_reports_the_account_and_region_without_making_a_call()
     {
         var provider = ProviderRegistry.Find(TencentProvider.ProviderName).Connect(new ConnectionRequest { Environment = Env(EnvVars(("TENCENTCLOUD_REGION", "ap-seoul"))) });
         Assert.Equal(EnvId, provider.Account);
@@ -266,7 +266,7 @@ public sealed class TencentCredentialTests : IDisposable
 
     private static AccessKeySettings Resolve(ConnectionRequest request) => TencentCredentials.Resolve(request);
 
-    private FixedEnvironment Env(Dictionary<string, string>? variables = null) => new(variables ?? new Dictionary<string, string>(), _home);
+    private FixedEnvironment Env(Dictionary<string, string>? variables = null) => new(variables ?? new Dictionary<string, string>(), _temp.Path);
 
     private static Dictionary<string, string> EnvVars(params (string Name, string Value)[] extra)
     {
@@ -278,7 +278,7 @@ public sealed class TencentCredentialTests : IDisposable
     /// <summary>The files 'tccli configure' writes: the keys in .credential, settings under _sys_param in .configure.</summary>
     private void WriteTccli(string profile, string id, string key, string? token = null, string? region = null)
     {
-        var folder = Path.Combine(_home, ".tccli");
+        var folder = Path.Combine(_temp.Path, ".tccli");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, profile + ".credential"),
             "{\n    \"secretId\": \"" + id + "\",\n    \"secretKey\": \"" + key + "\"" + (token is null ? "" : ",\n    \"token\": \"" + token + "\"") + "\n}");
@@ -290,7 +290,7 @@ public sealed class TencentCredentialTests : IDisposable
 
     private void WriteIni(string text)
     {
-        var folder = Path.Combine(_home, ".tencentcloud");
+        var folder = Path.Combine(_temp.Path, ".tencentcloud");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "credentials"), text);
     }

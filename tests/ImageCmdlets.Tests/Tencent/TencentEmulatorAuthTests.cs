@@ -27,7 +27,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     [Fact]
-    public async Task AnUntouchedRequestIsAccepted()
+    public async Task An_untouched_request_is_accepted()
     {
         var response = await SendAsync(Signed());
         Assert.Null(response["Error"]);
@@ -35,14 +35,14 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OneBitOfTheSecretChangedIsASignatureFailure()
+    public async Task One_bit_of_the_secret_changed_is_a_signature_failure()
     {
         var response = await SendAsync(Signed(secret: FlipBit(TencentTestBed.SecretKey, 5)));
         AssertError(response, "AuthFailure.SignatureFailure");
     }
 
     [Fact]
-    public async Task OneBitOfTheBodyChangedIsASignatureFailure()
+    public async Task One_bit_of_the_body_changed_is_a_signature_failure()
     {
         var request = Signed();
         request.Body = Encoding.UTF8.GetBytes(FlipBit(Body, Body.IndexOf("10", StringComparison.Ordinal)));
@@ -50,7 +50,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OneBitOfTheTimestampChangedIsASignatureFailure()
+    public async Task One_bit_of_the_timestamp_changed_is_a_signature_failure()
     {
         var request = Signed();
         var timestamp = long.Parse(request.GetHeader("X-TC-Timestamp")!, CultureInfo.InvariantCulture);
@@ -61,7 +61,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     [Theory]
     [InlineData("Content-Type")]
     [InlineData("X-TC-Action")]
-    public async Task OneBitOfASignedHeaderChangedIsASignatureFailure(string header)
+    public async Task One_bit_of_a_signed_header_changed_is_a_signature_failure(string header)
     {
         var request = Signed();
         // Bit 0, not the case bit: header values are lower-cased before signing.
@@ -71,7 +71,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OneBitOfTheSignedHostChangedIsASignatureFailure()
+    public async Task One_bit_of_the_signed_host_changed_is_a_signature_failure()
     {
         var request = Signed();
         var host = _bed.Emulator.BaseUri.Authority; // 127.0.0.1:port
@@ -79,7 +79,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnotherSignatureIsASignatureFailure()
+    public async Task Another_signature_is_a_signature_failure()
     {
         var request = Signed();
         var authorization = request.GetHeader("Authorization")!;
@@ -90,7 +90,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnsignedHeaderMayChangeAsWithTheService()
+    public async Task An_unsigned_header_may_change_as_with_the_service()
     {
         // X-TC-Region is not among the signed headers, so the signature still holds (the region is then
         // checked on its own merits).
@@ -102,7 +102,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     [Theory]
     [InlineData(6 * 60)]
     [InlineData(-6 * 60)]
-    public async Task ATimestampMoreThanFiveMinutesOffIsExpired(int emulatorAheadSeconds)
+    public async Task A_timestamp_more_than_five_minutes_off_is_expired(int emulatorAheadSeconds)
     {
         _bed.Emulator.Clock = () => DateTimeOffset.UtcNow.AddSeconds(emulatorAheadSeconds);
         AssertError(await SendAsync(Signed()), "AuthFailure.SignatureExpire");
@@ -111,14 +111,14 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     [Theory]
     [InlineData(4 * 60)]
     [InlineData(-4 * 60)]
-    public async Task ATimestampWithinFiveMinutesIsAccepted(int emulatorAheadSeconds)
+    public async Task A_timestamp_within_five_minutes_is_accepted(int emulatorAheadSeconds)
     {
         _bed.Emulator.Clock = () => DateTimeOffset.UtcNow.AddSeconds(emulatorAheadSeconds);
         Assert.Null((await SendAsync(Signed()))["Error"]);
     }
 
     [Fact]
-    public async Task AStaleTimestampIsRefusedThroughTheProvider()
+    public async Task A_stale_timestamp_is_refused_through_the_provider()
     {
         var provider = (TencentSession)_bed.Connect();
         provider.Clock = () => DateTimeOffset.UtcNow.AddMinutes(-10);
@@ -129,13 +129,13 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnknownSecretIdIsRefused()
+    public async Task An_unknown_secret_id_is_refused()
     {
         AssertError(await SendAsync(Signed(secretId: "AKIDnobodyHasThisKey000000000000000")), "AuthFailure.SecretIdNotFound");
     }
 
     [Fact]
-    public async Task AMissingAuthorizationIsRefused()
+    public async Task A_missing_authorization_is_refused()
     {
         var request = Signed();
         request.Headers.RemoveAll(h => h.Key == "Authorization");
@@ -143,7 +143,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ATemporaryKeyNeedsItsToken()
+    public async Task A_temporary_key_needs_its_token()
     {
         _bed.Emulator.AddKey("AKIDtemporary000000000000000000000001", "temporarySecret", "the-session-token");
         var withToken = new AccessKeyCredential("AKIDtemporary000000000000000000000001", new Secret("temporarySecret"), new Secret("the-session-token"));

@@ -28,7 +28,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     [Fact]
-    public async Task ListingReturnsEveryCustomImageAcrossPages()
+    public async Task Listing_returns_every_custom_image_across_pages()
     {
         var seeded = Emulator.SeedPrivateImages(275, "ci-build");
         Emulator.AddImage(new TencentEmulatorImage { Name = "ci-build-public", ImageType = "PUBLIC_IMAGE" });
@@ -44,7 +44,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListingAppliesWildcardAndDateFiltersOnTopOfTheServer()
+    public async Task Listing_applies_wildcard_and_date_filters_on_top_of_the_server()
     {
         // Seeded one minute apart from 2024-01-01 00:00 UTC.
         Emulator.SeedPrivateImages(30, "ci-build");
@@ -61,7 +61,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LookingUpIdsFindsImagesInAnyStateAndReportsMissingOnes()
+    public async Task Looking_up_ids_finds_images_in_any_state_and_reports_missing_ones()
     {
         var normal = Emulator.SeedPrivateImages(1)[0];
         var creating = Emulator.AddImage(new TencentEmulatorImage { Name = "creating", State = "CREATING" }).ImageId;
@@ -124,7 +124,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMixedRunDeletesTheDeletableAndGivesEveryOtherImageItsOwnTencentError()
+    public async Task A_mixed_run_deletes_the_deletable_and_gives_every_other_image_its_own_tencent_error()
     {
         var (deletable, refused, input) = SeedMixed();
 
@@ -142,7 +142,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ADryRunDeletesNothingAndReportsEachVerdictFromTheDryRun()
+    public async Task A_dry_run_deletes_nothing_and_reports_each_verdict_from_the_dry_run()
     {
         var (deletable, refused, input) = SeedMixed();
         var before = Emulator.ImageIds;
@@ -164,7 +164,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeletabilityCombinesTheDryRunWithTheDescription()
+    public async Task Deletability_combines_the_dry_run_with_the_description()
     {
         var (deletable, refused, input) = SeedMixed();
         var sink = new CollectingSink();
@@ -186,7 +186,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SnapshotsGoOnlyWhenAsked()
+    public async Task Snapshots_go_only_when_asked()
     {
         var withSnapshots = Emulator.AddImage(new TencentEmulatorImage { Name = "a", SnapshotIds = new[] { "snap-aaaaaaa1" } }).ImageId;
         var keepSnapshots = Emulator.AddImage(new TencentEmulatorImage { Name = "b", SnapshotIds = new[] { "snap-bbbbbbb1" } }).ImageId;
@@ -199,7 +199,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThrottlingIsAbsorbedByRetriesWithoutLosingOrDuplicatingOutcomes()
+    public async Task Throttling_is_absorbed_by_retries_without_losing_or_duplicating_outcomes()
     {
         var ids = Emulator.SeedPrivateImages(120);
         Emulator.ThrottleNextDeleteCalls(5);
@@ -220,7 +220,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PacingNeverExceedsTenDeleteCallsInAnySecond()
+    public async Task Pacing_never_exceeds_ten_delete_calls_in_any_second()
     {
         // Three ids per call (the operations layer shrinks to it after LimitExceeded): enough calls to
         // show the pace. The emulator's own rate limit is off, so any burst would be seen, not refused.
@@ -239,7 +239,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InjectedFaultsStillGiveExactlyOneOutcomePerImage()
+    public async Task Injected_faults_still_give_exactly_one_outcome_per_image()
     {
         var ids = Emulator.SeedPrivateImages(150);
         Emulator.InjectFaults(
@@ -262,7 +262,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BadCredentialsHaltTheRunWithNothingDeletedAndNoSecret()
+    public async Task Bad_credentials_halt_the_run_with_nothing_deleted_and_no_secret()
     {
         var ids = Emulator.SeedPrivateImages(120);
         var provider = _bed.Connect(credential: new AccessKeyCredential(TencentTestBed.SecretId, new Secret("notTheRightSecret0000000000000001")));

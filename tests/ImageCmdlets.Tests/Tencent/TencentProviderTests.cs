@@ -22,7 +22,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     [Fact]
-    public async Task ListingReadsEveryCustomImageAcrossPages()
+    public async Task Listing_reads_every_custom_image_across_pages()
     {
         var seeded = Emulator.SeedPrivateImages(260);
         Emulator.AddImage(new TencentEmulatorImage { Name = "public", ImageType = "PUBLIC_IMAGE" });
@@ -54,7 +54,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IncludeNonCustomDropsTheImageTypeFilter()
+    public async Task Include_non_custom_drops_the_image_type_filter()
     {
         Emulator.SeedPrivateImages(2);
         Emulator.AddImage(new TencentEmulatorImage { Name = "public", ImageType = "PUBLIC_IMAGE" });
@@ -66,7 +66,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ALiteralNameIsFilteredServerSideAndAWildcardIsNot()
+    public async Task A_literal_name_is_filtered_server_side_and_a_wildcard_is_not()
     {
         Emulator.SeedPrivateImages(3, "ci-build");
         Emulator.SeedPrivateImages(3, "release");
@@ -82,7 +82,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TagFiltersAreSentAsTagKeyAndTagColonKey()
+    public async Task Tag_filters_are_sent_as_tag_key_and_tag_colon_key()
     {
         Emulator.AddImage(new TencentEmulatorImage { Name = "a", Tags = new Dictionary<string, string> { ["team"] = "ci", ["temp"] = "1" } });
         Emulator.AddImage(new TencentEmulatorImage { Name = "b", Tags = new Dictionary<string, string> { ["team"] = "web", ["temp"] = "1" } });
@@ -98,7 +98,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ServerSideFiltersAreOnlyEverASupersetOfWhatTheClientSideKeeps()
+    public void Server_side_filters_are_only_ever_a_superset_of_what_the_client_side_keeps()
     {
         var filters = TencentSession.ListFilters(new ImageQuery
         {
@@ -112,7 +112,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThePageSizeIsTheQuerysAndAtMostOneHundred()
+    public async Task The_page_size_is_the_querys_and_at_most_one_hundred()
     {
         Emulator.SeedPrivateImages(12);
         var provider = _bed.Connect();
@@ -127,7 +127,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DescribeByIdsUsesImageIdsAloneAndAsksForAllOfThem()
+    public async Task Describe_by_ids_uses_image_ids_alone_and_asks_for_all_of_them()
     {
         var ids = Emulator.SeedPrivateImages(30);
         var wanted = ids.Concat(new[] { "img-zzzzzzzz" }).ToList();
@@ -142,7 +142,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DescribeOfNoIdsMakesNoCall()
+    public async Task Describe_of_no_ids_makes_no_call()
     {
         Emulator.SeedPrivateImages(1);
         Assert.Empty(await _bed.Connect().DescribeImagesAsync(Array.Empty<string>(), TencentTestBed.Call()));
@@ -150,7 +150,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImagesAreMappedWithTheirFields()
+    public async Task Images_are_mapped_with_their_fields()
     {
         var seeded = Emulator.AddImage(new TencentEmulatorImage
         {
@@ -180,7 +180,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task DeleteSendsDeleteBindedSnapExplicitlyAndKeepsSnapshotsUnlessAsked(bool deleteSnapshots)
+    public async Task Delete_sends_delete_binded_snap_explicitly_and_keeps_snapshots_unless_asked(bool deleteSnapshots)
     {
         var a = Emulator.AddImage(new TencentEmulatorImage { Name = "a", SnapshotIds = new[] { "snap-a0000001" } });
         var b = Emulator.AddImage(new TencentEmulatorImage { Name = "b", SnapshotIds = new[] { "snap-b0000001" } });
@@ -201,7 +201,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task APassingDryRunIsASuccessAndDeletesNothing(bool answerWithDryRunOperation)
+    public async Task A_passing_dry_run_is_a_success_and_deletes_nothing(bool answerWithDryRunOperation)
     {
         Emulator.AnswerPassingDryRunWithDryRunOperation = answerWithDryRunOperation;
         var ids = Emulator.SeedPrivateImages(3);
@@ -217,7 +217,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void DryRunOperationOutsideADryRunIsNoSuccess()
+    public void Dry_run_operation_outside_a_dry_run_is_no_success()
     {
         // Only a dry run may read DryRunOperation as "would succeed".
         var ex = Assert.Throws<CloudApiException>(() => TencentErrors.ReadResponse(Exchange(200,
@@ -226,7 +226,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AFailingDryRunGivesTheCodeARealDeleteWould()
+    public async Task A_failing_dry_run_gives_the_code_a_real_delete_would()
     {
         var shared = Emulator.AddImage(new TencentEmulatorImage { Name = "shared", SharedToOtherAccounts = true });
         var ex = await Assert.ThrowsAsync<CloudApiException>(() =>
@@ -249,7 +249,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(RefusedImages))]
-    public async Task OneRefusedImageFailsTheWholeCallAndNothingIsDeleted(TencentEmulatorImage refused, string code, ErrorKind kind)
+    public async Task One_refused_image_fails_the_whole_call_and_nothing_is_deleted(TencentEmulatorImage refused, string code, ErrorKind kind)
     {
         var good = Emulator.SeedPrivateImages(2);
         var bad = Emulator.AddImage(refused);
@@ -266,7 +266,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMissingImageIsNotFound()
+    public async Task A_missing_image_is_not_found()
     {
         var ex = await Assert.ThrowsAsync<CloudApiException>(() =>
             _bed.Connect().DeleteImagesAsync(new[] { "img-00000000" }, DeleteOptions.Default, TencentTestBed.Call()));
@@ -276,7 +276,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TooManyIdsInOneCallIsBatchTooLarge()
+    public async Task Too_many_ids_in_one_call_is_batch_too_large()
     {
         Emulator.MaxIdsPerDeleteCall = 2;
         var ids = Emulator.SeedPrivateImages(3);
@@ -287,7 +287,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheRateLimitIsThrottled()
+    public async Task The_rate_limit_is_throttled()
     {
         Emulator.DeleteCallsPerSecond = 1;
         // The emulator's clock stands still, so both calls fall in the same second.
@@ -317,7 +317,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnsupportedRegionIsAConfigurationError()
+    public async Task An_unsupported_region_is_a_configuration_error()
     {
         var ex = await Assert.ThrowsAsync<CloudApiException>(() =>
             _bed.Connect(region: "xx-nowhere").ListImagesAsync(new ImageQuery(), null, TencentTestBed.Call()));
@@ -326,7 +326,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AWrongSecretIsAnAuthenticationErrorThatNeverShowsTheSecret()
+    public async Task A_wrong_secret_is_an_authentication_error_that_never_shows_the_secret()
     {
         const string wrongSecret = "theWrongSecretKeyValue00000000001";
         var log = new RecordingApiLog();
@@ -347,7 +347,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task VerboseLinesNameTheActionRegionIdsAndRequestId()
+    public async Task Verbose_lines_name_the_action_region_ids_and_request_id()
     {
         var ids = Emulator.SeedPrivateImages(7);
         var log = new RecordingApiLog();
@@ -359,7 +359,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ErrorsAreReadFromTheBodyWhateverTheHttpStatus()
+    public void Errors_are_read_from_the_body_whatever_the_http_status()
     {
         var ex = Assert.Throws<CloudApiException>(() => TencentErrors.ReadResponse(Exchange(400,
             "{\"Response\":{\"Error\":{\"Code\":\"InvalidImageId.InShared\",\"Message\":\"shared\"},\"RequestId\":\"req-1\"}}"), "DeleteImages"));

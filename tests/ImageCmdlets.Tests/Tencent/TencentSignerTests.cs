@@ -21,7 +21,7 @@ public sealed class TencentSignerTests
             .Select(f => new object[] { Path.GetFileName(f) });
 
     [Fact]
-    public void EveryTc3VectorFileIsExercised()
+    public void Every_tc_3_vector_file_is_exercised()
     {
         // Guards against the theory silently running on nothing (vectors not copied to the output).
         Assert.True(Vectors().Count() >= 5, $"expected the five tencent-tc3-* vectors in {VectorDirectory}");
@@ -29,7 +29,7 @@ public sealed class TencentSignerTests
 
     [Theory]
     [MemberData(nameof(Vectors))]
-    public void ReproducesEveryPublishedIntermediateValue(string file)
+    public void Reproduces_every_published_intermediate_value(string file)
     {
         var vector = JsonValue.Parse(File.ReadAllText(Path.Combine(VectorDirectory, file)));
         var input = vector["input"]!;
@@ -65,7 +65,7 @@ public sealed class TencentSignerTests
     }
 
     [Fact]
-    public void ScopeDateIsTheUtcDateNotTheLocalOne()
+    public void Scope_date_is_the_utc_date_not_the_local_one()
     {
         // 2019-02-26 00:44:25 in UTC+8 is still 2019-02-25 in UTC.
         var signature = TencentSigner.Compute(new TencentSigningInput { Timestamp = 1551113065, Service = "cvm" }, new Secret("k"));
@@ -73,7 +73,7 @@ public sealed class TencentSignerTests
     }
 
     [Fact]
-    public void SignAddsTheCommonHeadersAndAnAuthorizationOverWhatIsSent()
+    public void Sign_adds_the_common_headers_and_an_authorization_over_what_is_sent()
     {
         var request = new ApiRequest(HttpMethod.Post, new Uri("http://127.0.0.1:8123/"), "DeleteImages")
         {
@@ -113,7 +113,7 @@ public sealed class TencentSignerTests
     }
 
     [Fact]
-    public void PermanentKeysSendNoToken()
+    public void Permanent_keys_send_no_token()
     {
         var request = new ApiRequest(HttpMethod.Post, new Uri("https://cvm.tencentcloudapi.com/"), "DescribeImages") { Body = Crypto.Utf8Bytes("{}") };
         request.SetHeader("Content-Type", "application/json");
