@@ -1,12 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Diagnostics;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using ImageCmdlets.Operations;
 using ImageCmdlets.Providers;
-using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Pipeline;
 

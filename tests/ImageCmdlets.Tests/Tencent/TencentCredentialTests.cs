@@ -251,8 +251,8 @@ public sealed class TencentCredentialTests : IDisposable
     [Fact]
     public void The_default_endpoint_serves_every_region_except_the_finance_zones()
     {
-        Assert.Equal("https://cvm.tencentcloudapi.com/", TencentProvider.StandardEndpoint("ap-guangzhou").ToString());
-        Assert.Equal("https://cvm.ap-shanghai-fsi.tencentcloudapi.com/", TencentProvider.StandardEndpoint("ap-shanghai-fsi").ToString());
+        Assert.Equal("https://cvm.tencentcloudapi.com/", new TencentProvider().StandardEndpoint("ap-guangzhou").ToString());
+        Assert.Equal("https://cvm.ap-shanghai-fsi.tencentcloudapi.com/", new TencentProvider().StandardEndpoint("ap-shanghai-fsi").ToString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Alibaba;
 
@@ -8,7 +9,7 @@ namespace ImageCmdlets.Providers.Alibaba;
 /// Alibaba Cloud ECS custom images (RPC API 2014-05-26): DescribeImages and DeleteImage, every
 /// parameter in the query, signed with ACS3-HMAC-SHA256.
 /// </summary>
-internal sealed class AlibabaProvider : ImageProvider
+internal sealed class AlibabaProvider : AccessKeyProvider
 {
     public const string ProviderName = "Alibaba";
     public const string Version = "2014-05-26";
@@ -38,7 +39,6 @@ internal sealed class AlibabaProvider : ImageProvider
         ImageIdPattern = new Regex("^m-[0-9a-z]{1,60}$", RegexOptions.CultureInvariant),
         ImageIdExample = "m-bp67acfmxazb4p0000",
         NotFoundErrorCode = "InvalidImageId.NotFound",
-        SupportsDeleteSnapshots = false,
         SupportsEvenIfInUse = true,
     };
 
@@ -52,10 +52,10 @@ internal sealed class AlibabaProvider : ImageProvider
 
     public override string CredentialHelp => AlibabaCredentials.Help;
 
-    protected override IImageSession OpenSession(ConnectionRequest request)
-    {
-        var settings = AlibabaCredentials.Resolve(request);
-        var endpoint = ProviderValues.ApiRoot(request.Endpoint, new Uri($"https://ecs.{settings.Region}.aliyuncs.com/"));
-        return new AlibabaSession(this, settings, endpoint, request.Transport);
-    }
+    protected override AccessKeySettings ResolveCredentials(ConnectionRequest request) => AlibabaCredentials.Resolve(request);
+
+    protected internal override Uri StandardEndpoint(string region) => new($"https://ecs.{region}.aliyuncs.com/");
+
+    protected override IImageSession CreateSession(AccessKeySettings settings, Uri endpoint, HttpTransport transport) =>
+        new AlibabaSession(this, settings, endpoint, transport);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Tencent;
 
@@ -8,7 +9,7 @@ namespace ImageCmdlets.Providers.Tencent;
 /// Tencent Cloud CVM custom images (API 3.0, version 2017-03-12): DescribeImages and DeleteImages,
 /// POST JSON signed with TC3-HMAC-SHA256.
 /// </summary>
-internal sealed class TencentProvider : ImageProvider
+internal sealed class TencentProvider : AccessKeyProvider
 {
     public const string ProviderName = "Tencent";
     public const string Service = "cvm";
@@ -28,14 +29,12 @@ internal sealed class TencentProvider : ImageProvider
         MaxIdsPerDescribe = MaxPage,
         MaxPageSize = MaxPage,
         HasNativeDryRun = true,
-        DeleteIgnoresMissingIds = false,
         DeleteCallsPerSecond = 10,
         // "img-" and lower-case letters and digits, normally 8; the doc's own example has 9.
         ImageIdPattern = new Regex("^img-[0-9a-z]{8,32}$", RegexOptions.CultureInvariant),
         ImageIdExample = "img-mfih409y",
         NotFoundErrorCode = "InvalidImageId.NotFound",
         SupportsDeleteSnapshots = true,
-        SupportsEvenIfInUse = false,
     };
 
     public override IReadOnlyList<string> KnownRegions { get; } = new[]
@@ -47,17 +46,16 @@ internal sealed class TencentProvider : ImageProvider
 
     public override string CredentialHelp => TencentCredentials.Help;
 
-    protected override IImageSession OpenSession(ConnectionRequest request)
-    {
-        var settings = TencentCredentials.Resolve(request);
-        return new TencentSession(this, settings, ProviderValues.ApiRoot(request.Endpoint, StandardEndpoint(settings.Region)), request.Transport);
-    }
+    protected override AccessKeySettings ResolveCredentials(ConnectionRequest request) => TencentCredentials.Resolve(request);
+
+    protected override IImageSession CreateSession(AccessKeySettings settings, Uri endpoint, HttpTransport transport) =>
+        new TencentSession(this, settings, endpoint, transport);
 
     /// <summary>
     /// cvm.tencentcloudapi.com serves every region (X-TC-Region picks it), and an unknown region then
     /// comes back as an API error rather than a DNS failure. The finance zones need their own host.
     /// </summary>
-    internal static Uri StandardEndpoint(string region) =>
+    protected internal override Uri StandardEndpoint(string region) =>
         region.EndsWith("-fsi", StringComparison.Ordinal)
             ? new Uri($"https://{Service}.{region}.tencentcloudapi.com/")
             : new Uri($"https://{Service}.tencentcloudapi.com/");
