@@ -68,10 +68,6 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorMapping.Category(ex.Kind), null));
         }
-        catch (ArgumentException ex) when (ex.ParamName == "pattern")
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidWildcardPattern", ErrorCategory.InvalidArgument, null));
-        }
         catch (CloudApiException ex)
         {
             // Only listing lets a call failure end the command (there is no image to attach it to).

@@ -57,3 +57,33 @@ internal static class ImageIdCheck
         return null;
     }
 }
+
+/// <summary>Checks a listing's filters before any call: a filter that can match nothing is a mistake to say, not an empty answer.</summary>
+public static class ImageQueryCheck
+{
+    /// <summary>Throws a specific error for a filter that is malformed or cannot match anything.</summary>
+    public static void Require(ImageQuery query, ImageProvider provider)
+    {
+        foreach (var pattern in query.NamePatterns)
+        {
+            try { _ = new WildcardPattern(pattern); }
+            catch (ArgumentException ex) { throw Invalid("InvalidWildcardPattern", ex.Message.Split(new[] { " (Parameter" }, StringSplitOptions.None)[0]); }
+        }
+        if (query.CreatedBefore is { } before && query.CreatedAfter is { } after && before <= after)
+            throw Invalid("InvalidTimeRange",
+                $"-CreatedBefore ({before:u}) is not later than -CreatedAfter ({after:u}): no image can match. Swap them, or drop one.");
+        foreach (var tag in query.Tags)
+        {
+            var eq = tag.IndexOf('=');
+            if (tag.Trim().Length == 0 || eq == 0)
+                throw Invalid("InvalidTagFilter", $"-Tag '{tag}' has no key. Use 'key' (any value) or 'key=value'.");
+        }
+        var known = provider.Capabilities.States;
+        if (known.Count == 0) return;
+        foreach (var state in query.States)
+            if (!known.Any(k => string.Equals(k, state.Trim(), StringComparison.OrdinalIgnoreCase)))
+                throw Invalid("UnknownState", $"-State '{state}' is not a {provider.Name} image state. {provider.Name} states: {string.Join(", ", known)}.");
+    }
+
+    private static ImageCmdletsConfigurationException Invalid(string id, string message) => new(id, message, ErrorKind.InvalidArgument);
+}

@@ -22,7 +22,7 @@ internal sealed class RunContext
         Stop = stop;
         Backoff = new Backoff(settings);
         // Calls run until aborted: a stop lets a call already sent finish within the grace period.
-        Call = new CallContext(stop.Aborting, new SinkApiLog(sink, session.Provider.Name));
+        Call = new CallContext(stop.Aborting, new ProviderApiLog(new SinkLog(sink), session.Provider.Name));
     }
 
     public IImageSession Session { get; }
@@ -100,18 +100,12 @@ internal sealed class RunContext
     public ImageError ErrorFor(ImageEntry entry, CloudApiError error) =>
         new(Session.Provider.Name, Session.Region, entry.ImageId, error, entry.Image);
 
-    private sealed class SinkApiLog : IApiLog
+    /// <summary>The sink's verbose and debug streams as an API log.</summary>
+    private sealed class SinkLog : IApiLog
     {
         private readonly IOperationSink _sink;
-        private readonly string _prefix;
-
-        public SinkApiLog(IOperationSink sink, string provider)
-        {
-            _sink = sink;
-            _prefix = "[" + provider + "] ";
-        }
-
-        public void Verbose(string message) => _sink.Verbose(_prefix + message);
-        public void Debug(string message) => _sink.Debug(_prefix + message);
+        public SinkLog(IOperationSink sink) => _sink = sink;
+        public void Verbose(string message) => _sink.Verbose(message);
+        public void Debug(string message) => _sink.Debug(message);
     }
 }

@@ -63,7 +63,8 @@ public sealed class ConnectionCache
             Credential = _options.Credential,
             ProfileName = _options.ProfileName,
             Environment = _options.Environment,
-            Context = _context,
+            // Connecting may make calls (Keystone): their lines name the provider like every other call's.
+            Context = new CallContext(_context.Cancellation, new ProviderApiLog(_context.Log, provider.Name)),
             Transport = _options.Transport,
         });
         _sessions[key] = session;

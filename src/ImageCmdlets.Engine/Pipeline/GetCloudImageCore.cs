@@ -16,9 +16,9 @@ public sealed class GetCloudImageCore : CommandCore
 
     public void Run(string provider, string? region, ImageQuery query, IReadOnlyList<string> imageIds)
     {
-        foreach (var pattern in query.NamePatterns) _ = new WildcardPattern(pattern); // a bad pattern fails before any call
         Connections.Validate();
         var definition = Connections.FindProvider(provider);
+        ImageQueryCheck.Require(query, definition);
         var wellFormed = imageIds.Where(id => !RejectMalformed(definition, region, id)).ToArray();
         if (imageIds.Count > 0 && wellFormed.Length == 0) return; // nothing left worth a call
         var session = Connect(provider, region);

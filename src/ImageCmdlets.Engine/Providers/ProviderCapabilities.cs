@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
 namespace ImageCmdlets.Providers;
@@ -30,6 +31,8 @@ public sealed class ProviderCapabilities
     /// a line break, a dot that would move the host) is refused before any call.
     /// </summary>
     public Regex RegionPattern { get; init; } = new("^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,5}$", RegexOptions.CultureInvariant);
+    /// <summary>The image states the provider documents, for checking -State before any call; empty = not a fixed set.</summary>
+    public IReadOnlyList<string> States { get; init; } = Array.Empty<string>();
     /// <summary>An example id for error messages.</summary>
     public string ImageIdExample { get; init; } = "";
     /// <summary>The code reported when an image does not exist (the provider's own where it has one).</summary>

@@ -28,3 +28,19 @@ public sealed class NullApiLog : IApiLog
     public void Verbose(string message) { }
     public void Debug(string message) { }
 }
+
+/// <summary>Prefixes every line with the provider's name ("[Tencent] ..."), so a mixed run reads clearly.</summary>
+public sealed class ProviderApiLog : IApiLog
+{
+    private readonly IApiLog _inner;
+    private readonly string _prefix;
+
+    public ProviderApiLog(IApiLog inner, string provider)
+    {
+        _inner = inner;
+        _prefix = "[" + provider + "] ";
+    }
+
+    public void Verbose(string message) => _inner.Verbose(_prefix + message);
+    public void Debug(string message) => _inner.Debug(_prefix + message);
+}

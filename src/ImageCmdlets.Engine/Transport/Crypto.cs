@@ -11,6 +11,9 @@ internal static class Crypto
 
     public static byte[] Utf8Bytes(string s) => Utf8.GetBytes(s);
 
+    /// <summary>UTF-8 text; invalid sequences become U+FFFD rather than failing (the JSON reader then refuses the text).</summary>
+    public static string Utf8Text(byte[] bytes, int count) => Utf8.GetString(bytes, 0, count);
+
     public static byte[] Sha256(byte[] data)
     {
         using var sha = SHA256.Create();

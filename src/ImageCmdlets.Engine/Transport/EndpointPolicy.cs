@@ -3,7 +3,10 @@ using System.Net;
 
 namespace ImageCmdlets.Transport;
 
-/// <summary>Checks endpoints before any call: https, or plain http only on the loopback interface.</summary>
+/// <summary>
+/// Checks endpoints before any call: https, or plain http only on the loopback interface; never a user
+/// name or password inside the URL (it would be sent and logged as part of it).
+/// </summary>
 public static class EndpointPolicy
 {
     /// <summary>Parses an -Endpoint value; a bare host name means https.</summary>
@@ -14,20 +17,29 @@ public static class EndpointPolicy
         var text = endpoint.Trim();
         if (!text.Contains("://")) text = "https://" + text;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-            throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"'{endpoint}' is not a valid endpoint URL.");
+            // The text itself is not repeated: it may hold a password.
+            throw new ImageCmdletsConfigurationException("InvalidEndpoint", "The endpoint is not a valid URL (expected https://host[:port]).");
         return Require(uri, "endpoint");
     }
 
     /// <summary>Refuses anything but https, except http to a loopback address (local emulators and test clouds).</summary>
     public static Uri Require(Uri uri, string what)
     {
+        if (uri.UserInfo.Length > 0)
+            throw new ImageCmdletsConfigurationException("CredentialInEndpoint",
+                $"The {what} '{Display(uri)}' carries a user name or password in the URL. That is refused (it would travel and be logged with every request): give credentials with -Credential, the environment or a profile.");
+        if (uri.Fragment.Length > 0)
+            throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"The {what} '{Display(uri)}' has a fragment ('#…'), which is never sent: remove it.");
         if (uri.Scheme == Uri.UriSchemeHttps) return uri;
         if (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri)) return uri;
         if (uri.Scheme == Uri.UriSchemeHttp)
             throw new ImageCmdletsConfigurationException("InsecureEndpoint",
-                $"The {what} '{uri.GetLeftPart(UriPartial.Authority)}' uses plain http. Credentials would cross the network unencrypted; use https (plain http is accepted only for 127.0.0.1, ::1 and localhost).");
-        throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"The {what} '{uri.GetLeftPart(UriPartial.Authority)}' must use https.");
+                $"The {what} '{Display(uri)}' uses plain http. Credentials would cross the network unencrypted; use https (plain http is accepted only for 127.0.0.1, ::1 and localhost).");
+        throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"The {what} '{Display(uri)}' must use https.");
     }
+
+    /// <summary>Scheme, host and port only: what may appear in a message or a log line.</summary>
+    public static string Display(Uri uri) => uri.Scheme + "://" + (uri.IsDefaultPort ? uri.Host : uri.Host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public static bool IsLoopback(Uri uri)
     {

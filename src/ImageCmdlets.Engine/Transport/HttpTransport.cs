@@ -34,6 +34,8 @@ public sealed class ApiRequest
     public byte[]? Body { get; set; }
     /// <summary>Reads the provider's request id from an answer, for verbose text and errors.</summary>
     public Func<HttpExchange, string?>? ReadRequestId { get; set; }
+    /// <summary>Reads the provider's error code from an answer (null on success), for the verbose line.</summary>
+    public Func<HttpExchange, string?>? ReadErrorCode { get; set; }
 
     public string? GetHeader(string name)
     {
@@ -98,18 +100,24 @@ public sealed class HttpTransport
 
     private readonly HttpClient _client;
 
-    public HttpTransport(HttpMessageHandler handler, TimeSpan timeout)
+    public HttpTransport(HttpMessageHandler handler, TimeSpan timeout, long maxResponseBytes = DefaultMaxResponseBytes)
     {
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         RequestTimeout = timeout;
+        MaxResponseBytes = maxResponseBytes;
     }
+
+    /// <summary>A page of a thousand Glance images is a few megabytes; anything far larger is not an API answer.</summary>
+    public const long DefaultMaxResponseBytes = 32L * 1024 * 1024;
 
     public static HttpTransport Shared => SharedInstance.Value;
 
     public TimeSpan RequestTimeout { get; }
+    public long MaxResponseBytes { get; }
 
     public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
     {
+        RequireSafeHeaders(request);
         using var message = new HttpRequestMessage(request.Method, request.Uri);
         string? contentType = null;
         foreach (var h in request.Headers)
@@ -128,15 +136,17 @@ public sealed class HttpTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation, timeout.Token);
         var watch = Stopwatch.StartNew();
         var what = request.Subject.Length > 0 ? $"{request.Action} {request.Subject}" : request.Action;
-        context.Log.Debug($"{request.Method} {request.Uri.GetLeftPart(UriPartial.Path)} ({request.Body?.Length ?? 0} bytes)");
+        context.Log.Debug($"{request.Method} {EndpointPolicy.Display(request.Uri)}{request.Uri.AbsolutePath} ({request.Body?.Length ?? 0} bytes)");
         try
         {
-            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-            var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var body = await ReadBodyAsync(response, request, linked.Token).ConfigureAwait(false);
             var exchange = new HttpExchange((int)response.StatusCode, body, CollectHeaders(response), watch.Elapsed);
             exchange.RequestId = request.ReadRequestId?.Invoke(exchange);
-            context.Log.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}: HTTP {1}{2} in {3} ms",
-                what, exchange.StatusCode, exchange.RequestId is null ? "" : ", RequestId " + exchange.RequestId,
+            var errorCode = request.ReadErrorCode?.Invoke(exchange);
+            context.Log.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}: HTTP {1}{2}{3} in {4} ms",
+                what, exchange.StatusCode, errorCode is null ? "" : ", error " + errorCode,
+                exchange.RequestId is null ? "" : ", RequestId " + exchange.RequestId,
                 (long)watch.Elapsed.TotalMilliseconds));
             return exchange;
         }
@@ -163,6 +173,53 @@ public sealed class HttpTransport
                 $"{request.Action}: the connection to {request.Uri.Host} broke: {ex.Message}"), ex);
         }
     }
+
+    /// <summary>
+    /// Header names and values go on the wire as they are: a line break would start a header of its own.
+    /// Whatever its origin (a region, an id, a profile file), such a value is refused before sending.
+    /// </summary>
+    private static void RequireSafeHeaders(ApiRequest request)
+    {
+        foreach (var header in request.Headers)
+            if (HasControlCharacter(header.Key) || header.Key.Length == 0 || HasControlCharacter(header.Value))
+                throw new ImageCmdletsConfigurationException("InvalidHeaderValue",
+                    $"{request.Action}: the value of header '{Printable(header.Key)}' contains a control character (a line break, say), which could smuggle headers into the request. Nothing was sent.",
+                    ErrorKind.InvalidArgument);
+    }
+
+    private static bool HasControlCharacter(string? text)
+    {
+        foreach (var c in text ?? "") if (char.IsControl(c)) return true;
+        return false;
+    }
+
+    private static string Printable(string text)
+    {
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++) if (char.IsControl(chars[i])) chars[i] = '?';
+        return new string(chars);
+    }
+
+    /// <summary>The body as text, refusing answers larger than any API answer (a misdirected download, a hostile server).</summary>
+    private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, CancellationToken cancellation)
+    {
+        if (response.Content is null) return "";
+        if (response.Content.Headers.ContentLength > MaxResponseBytes) throw TooLarge(request);
+        using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        using var buffer = new System.IO.MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellation).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes) throw TooLarge(request);
+            buffer.Write(chunk, 0, read);
+        }
+        return Crypto.Utf8Text(buffer.GetBuffer(), (int)buffer.Length);
+    }
+
+    private CloudApiException TooLarge(ApiRequest request) =>
+        new(new CloudApiError(EngineErrors.InvalidResponse, ErrorKind.InvalidResponse,
+            $"{request.Action}: the answer from {request.Uri.Host} is larger than {MaxResponseBytes / (1024 * 1024)} MB; it is not read."));
 
     private static string Flatten(Exception ex)
     {

@@ -207,7 +207,9 @@ public class BadInputBeforeConnectTests
     {
         var cloud = new InMemoryCloud();
         var get = new GetCloudImageCore(new RecordingHost(), new ConnectionOptions { FindProvider = _ => cloud });
-        Assert.Throws<ArgumentException>(() => get.Run("Fake", null, new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => get.Run("Fake", null, new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
+        Assert.Equal("InvalidWildcardPattern", ex.ErrorId);
+        Assert.DoesNotContain("(Parameter", ex.Message);
         Assert.Equal(0, cloud.Connects);
     }
 }

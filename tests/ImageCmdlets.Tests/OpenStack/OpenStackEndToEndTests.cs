@@ -205,12 +205,26 @@ public class OpenStackEndToEndTests : IAsyncLifetime
     }
 
     [GlanceFact]
-    public async Task A_direct_token_with_the_image_url_works_without_Keystone_settings()
+    public async Task A_direct_token_on_Glance_needs_its_project_and_then_lists_only_that_project()
     {
-        var id = await Create("token-1");
-        var env = new FixedEnvironment(new Dictionary<string, string> { ["OS_TOKEN"] = _admin.Token, ["OS_IMAGE_URL"] = GlanceServer.Require()["GLANCE_URL"] });
-        var host = Get(new ConnectionOptions { Environment = env }, new ImageQuery(), id);
-        Assert.Equal(id, host.Output.Cast<CloudImage>().Single().ImageId);
+        var own = await Create("token-own");
+        var demo = await GlanceSeeder.LoginAsync(demo: true);
+        var other = await demo.CreateAsync(_prefix + "token-other");
+        _created.Add(other);
+        var variables = new Dictionary<string, string> { ["OS_TOKEN"] = _admin.Token, ["OS_IMAGE_URL"] = GlanceServer.Require()["GLANCE_URL"] };
+
+        // The admin token sees every project's images: without a project, "own images" cannot be told apart.
+        var refused = Assert.Throws<ImageCmdletsConfigurationException>(() =>
+            Get(new ConnectionOptions { Environment = new FixedEnvironment(variables) }, new ImageQuery { NamePatterns = new[] { _prefix + "token-*" } }));
+        Assert.Equal("MissingProject", refused.ErrorId);
+
+        variables["OS_PROJECT_ID"] = _admin.ProjectId;
+        var host = Get(new ConnectionOptions { Environment = new FixedEnvironment(variables) }, new ImageQuery { NamePatterns = new[] { _prefix + "token-*" } });
+        Assert.Equal(new[] { own }, host.Output.Cast<CloudImage>().Select(i => i.ImageId));
+        // And a dry run on the other project's image says what Glance would (not owned), never WouldDelete.
+        var whatIf = Remove(new ConnectionOptions { Environment = new FixedEnvironment(variables) }, whatIf: true, Ids(other));
+        Assert.Empty(whatIf.Removals);
+        Assert.Equal(GlanceErrors.NotOwner, Assert.Single(whatIf.Errors).Error.Code);
     }
 
     [GlanceFact]

@@ -38,6 +38,7 @@ internal sealed class AlibabaProvider : AccessKeyProvider
         // file-like names, but those are never this account's to delete.
         ImageIdPattern = new Regex("^m-[0-9a-z]{1,60}$", RegexOptions.CultureInvariant),
         ImageIdExample = "m-bp67acfmxazb4p0000",
+        States = AlibabaImages.Statuses,
         NotFoundErrorCode = "InvalidImageId.NotFound",
         SupportsEvenIfInUse = true,
     };

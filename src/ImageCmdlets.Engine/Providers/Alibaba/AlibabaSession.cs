@@ -143,6 +143,7 @@ internal sealed class AlibabaSession : AccessKeySession
         var request = new ApiRequest(HttpMethod.Post, uri, action)
         {
             ReadRequestId = exchange => exchange.Json?.GetString("RequestId"),
+            ReadErrorCode = exchange => exchange.IsSuccess ? null : exchange.Json?.GetString("Code"),
         };
         request.SetHeader("Accept", "application/json");
         AlibabaSigner.Sign(request, action, AlibabaProvider.Version, Credential, now, nonce);

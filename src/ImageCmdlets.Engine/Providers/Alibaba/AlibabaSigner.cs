@@ -76,7 +76,12 @@ internal static class AlibabaSigner
         request.SetHeader("x-acs-date", now.UtcDateTime.ToString(DateFormat, System.Globalization.CultureInfo.InvariantCulture));
         request.SetHeader("x-acs-signature-nonce", nonce);
         request.SetHeader("x-acs-content-sha256", Crypto.Sha256Hex(request.Body ?? Array.Empty<byte>()));
-        if (credential.SessionToken is { } token) request.SetHeader("x-acs-security-token", token.Reveal());
+        if (credential.SessionToken is { } token)
+        {
+            // As the official clients send a temporary key: its id beside the token, both signed.
+            request.SetHeader("x-acs-accesskey-id", credential.Id);
+            request.SetHeader("x-acs-security-token", token.Reveal());
+        }
 
         var headersToSign = request.Headers.Where(h => IsSignedHeader(h.Key)).ToList();
         headersToSign.Add(new KeyValuePair<string, string>("host", CanonicalRequest.HostOf(request.Uri)));

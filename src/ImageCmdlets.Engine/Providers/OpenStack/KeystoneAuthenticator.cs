@@ -31,7 +31,7 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
         _authToken = token?.Token ?? settings.Token!;
     }
 
-    public string? ProjectId => _token?.ProjectId;
+    public string? ProjectId => _token?.ProjectId ?? _settings.ProjectId;
     public bool IsAdmin => _token?.IsAdmin == true;
 
     public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
@@ -131,7 +131,7 @@ internal static class Keystone
         catch (CloudApiException ex)
         {
             throw new ImageCmdletsConfigurationException("IdentityServiceUnreachable",
-                $"Keystone at {settings.AuthUrl!.GetLeftPart(UriPartial.Authority)} could not be reached: {ex.Error.Message}", ErrorKind.Connection, ex);
+                $"Keystone at {EndpointPolicy.Display(settings.AuthUrl!)} could not be reached: {ex.Error.Message}", ErrorKind.Connection, ex);
         }
 
         if (answer.StatusCode is 401 or 403 or 404 || (answer.StatusCode == 400 && settings.User is not null))
@@ -139,7 +139,7 @@ internal static class Keystone
             var message = answer.Json?["error"]?.GetString("message") ?? answer.Body;
             var who = settings.User is { } named ? $"user '{named.Id}'" : "the token in OS_TOKEN";
             throw new ImageCmdletsConfigurationException("AuthenticationFailed",
-                $"Keystone at {settings.AuthUrl!.GetLeftPart(UriPartial.Authority)} rejected {who} for project '{settings.ProjectName ?? settings.ProjectId}' (HTTP {answer.StatusCode}: {message.Trim()}). Check the password and OS_* settings.",
+                $"Keystone at {EndpointPolicy.Display(settings.AuthUrl!)} rejected {who} for project '{settings.ProjectName ?? settings.ProjectId}' (HTTP {answer.StatusCode}: {message.Trim()}). Check the password and OS_* settings.",
                 ErrorKind.Authentication);
         }
         var tokenText = answer.GetHeader("X-Subject-Token");

@@ -75,6 +75,14 @@ internal sealed class OpenStackCredentials
         if (s.User is not null && s.ProjectName is null && s.ProjectId is null)
             throw new ImageCmdletsConfigurationException("MissingProject",
                 "No project to scope the token to: set OS_PROJECT_NAME or OS_PROJECT_ID.", ErrorKind.Authentication);
+        // A token used straight on Glance says nothing about its project, and an admin token sees every
+        // project's images: "your own images" would silently become "all images". Keystone can tell
+        // (OS_AUTH_URL); otherwise the project must be named.
+        if (s.AuthUrl is null && s.ProjectId is null)
+            throw new ImageCmdletsConfigurationException("MissingProject",
+                "OS_TOKEN used directly on Glance (OS_IMAGE_URL or -Endpoint) does not tell which project it acts for, so " +
+                "'this project's images' cannot be told from everyone's. Set OS_PROJECT_ID, or OS_AUTH_URL so Keystone can tell.",
+                ErrorKind.InvalidArgument);
         return s;
     }
 

@@ -55,6 +55,9 @@ internal static class TencentErrors
 
     public static string? RequestIdOf(HttpExchange exchange) => exchange.Json?["Response"]?.GetString("RequestId");
 
+    /// <summary>The error code an answer carries (HTTP 200 included), for the verbose line; null on success.</summary>
+    public static string? CodeOf(HttpExchange exchange) => exchange.Json?["Response"]?["Error"]?.GetString("Code");
+
     /// <summary>
     /// The answer's Response object, or a <see cref="CloudApiException"/>: the API's own error when
     /// Response.Error is present (whatever the HTTP status), else the engine's reading of an answer

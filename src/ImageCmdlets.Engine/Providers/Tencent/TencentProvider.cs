@@ -33,6 +33,7 @@ internal sealed class TencentProvider : AccessKeyProvider
         // "img-" and lower-case letters and digits, normally 8; the doc's own example has 9.
         ImageIdPattern = new Regex("^img-[0-9a-z]{8,32}$", RegexOptions.CultureInvariant),
         ImageIdExample = "img-mfih409y",
+        States = new[] { "NORMAL", "CREATING", "SYNCING", "IMPORTING", "USING", "CREATEFAILED", "IMPORTFAILED" },
         NotFoundErrorCode = "InvalidImageId.NotFound",
         SupportsDeleteSnapshots = true,
     };

@@ -123,6 +123,7 @@ internal sealed class TencentSession : AccessKeySession
             Subject = subject,
             Body = Crypto.Utf8Bytes(body.ToJson()),
             ReadRequestId = TencentErrors.RequestIdOf,
+            ReadErrorCode = TencentErrors.CodeOf,
         };
         // The SDK's form: the signed Content-Type must be byte-identical to the one sent.
         request.SetHeader("Content-Type", "application/json");
