@@ -55,8 +55,8 @@ public sealed class CloudApiError
     /// <summary>Worth sending again after a pause: throttling, network, timeouts, 5xx.</summary>
     public bool IsRetryable => Kind is ErrorKind.Throttled or ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.ServerError;
 
-    /// <summary>The request may have been carried out although no answer arrived (network, timeout, 5xx).</summary>
-    public bool MayHaveSucceeded => Kind is ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.ServerError;
+    /// <summary>The request may have been carried out although no readable answer arrived (network, timeout, 5xx, a garbled body).</summary>
+    public bool MayHaveSucceeded => Kind is ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.ServerError or ErrorKind.InvalidResponse;
 
     /// <summary>Concerns the whole session, not the images in the call (bad credentials, unknown region).</summary>
     public bool IsFatal => Kind is ErrorKind.Authentication or ErrorKind.InvalidConfiguration;

@@ -10,7 +10,7 @@ public sealed class OperationSettings
     public static readonly OperationSettings Default = new();
 
     /// <summary>Calls made for one request at most, the first included.</summary>
-    public int MaxAttempts { get; init; } = 6;
+    public int MaxAttempts { get; init; } = 8;
     /// <summary>Backoff base: attempt n waits a random time up to Base·2ⁿ⁻¹ (full jitter), capped at <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(20);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -14,6 +15,8 @@ public sealed class RemovalRun : ImageRun
 {
     private readonly DeleteOptions _options;
     private readonly DeleteCallExecutor _executor;
+    /// <summary>Images whose last delete call failed after one that may have deleted them; settled per chunk.</summary>
+    private readonly ConcurrentDictionary<ImageEntry, CloudApiError> _inDoubt = new();
 
     public RemovalRun(IImageSession provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
         StopSignal? stop = null, CloudImageRun? record = null)
@@ -56,7 +59,48 @@ public sealed class RemovalRun : ImageRun
             return;
         }
         await _executor.RunAsync(toDelete).ConfigureAwait(false);
+        var inDoubt = new List<(ImageEntry, CloudApiError)>();
+        foreach (var entry in toDelete)
+            if (_inDoubt.TryRemove(entry, out var error)) inDoubt.Add((entry, error));
+        await SettleInDoubtAsync(inDoubt).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Images whose delete ended in a failure that may hide a deletion (an answer lost or garbled, then
+    /// retries that never got through or were refused): one describe tells. Gone is deleted; still there
+    /// is the error.
+    /// </summary>
+    private async Task SettleInDoubtAsync(IReadOnlyList<(ImageEntry Entry, CloudApiError Error)> inDoubt)
+    {
+        if (inDoubt.Count == 0) return;
+        Dictionary<string, CloudImage> found;
+        try
+        {
+            found = await Context.DescribeAsync(inDoubt.Select(d => d.Entry.ImageId).ToArray()).ConfigureAwait(false);
+        }
+        catch (CloudApiException ex) when (!ex.Error.IsFatal)
+        {
+            foreach (var (entry, error) in inDoubt)
+                Fail(entry, new CloudApiError(error.Code, error.Kind,
+                    $"{error.Message} A call for image {entry.ImageId} may have deleted it, and checking failed too ({ex.Error.Code}): list it to know.", error.RequestId, error.HttpStatus));
+            return;
+        }
+        foreach (var (entry, error) in inDoubt)
+        {
+            if (found.ContainsKey(entry.ImageId)) Fail(entry, error);
+            else ReportGone(entry, Context.NotFound(entry.ImageId));
+        }
+    }
+
+    /// <summary>
+    /// An image found gone after a delete call for it lost its answer: that call deleted it (design: a retry
+    /// that finds the image gone reports it deleted, not failed). For an image given only by id, and never
+    /// seen before that call, the message says so: it may never have existed.
+    /// </summary>
+    private void ReportGone(ImageEntry entry, CloudApiError notFound) =>
+        Report(entry, RemovalStatus.Deleted, notFound.RequestId, entry.Image is not null
+            ? "Deleted: the answer to a delete call was lost, and the image was then found gone."
+            : "Deleted: the answer to a delete call was lost, and the image was then found gone (it was given by id and not seen before that call).");
 
     private void Report(ImageEntry entry, RemovalStatus status, string? requestId, string? message) =>
         Succeed(entry, Removal(entry, status, requestId, message), RunStatusOf(status), message);
@@ -70,6 +114,7 @@ public sealed class RemovalRun : ImageRun
         _ => CloudImageRunStatus.Duplicate,
     };
 
+    /// <summary>An image's answer from the executor; a failure that may hide a deletion is settled later.</summary>
     private void Answer(ImageEntry entry, ImageDeleteResult answer)
     {
         if (answer.Succeeded && _options.DryRun && entry.Image is { } image && Session.AssessImage(image, _options) is { Count: > 0 } reasons)
@@ -84,13 +129,8 @@ public sealed class RemovalRun : ImageRun
             var message = _options.DryRun ? "Would be deleted: the provider's DryRun passed." : null;
             Report(entry, status, answer.RequestId, message);
         }
-        else if (answer.Error!.Kind == ErrorKind.NotFound && entry.MayAlreadyBeDeleted)
-        {
-            // An earlier call's answer was lost (timeout, reset, 5xx) and the retry finds the image gone:
-            // that earlier call deleted it.
-            Report(entry, RemovalStatus.Deleted, answer.RequestId,
-                "Deleted: the answer to the first call was lost, and a retry found the image already gone.");
-        }
+        else if (answer.Error!.Kind == ErrorKind.NotFound && entry.MayAlreadyBeDeleted) ReportGone(entry, answer.Error);
+        else if ((entry.MayAlreadyBeDeleted || answer.Error.MayHaveSucceeded) && !_options.DryRun) _inDoubt[entry] = answer.Error;
         else Fail(entry, answer.Error);
     }
 

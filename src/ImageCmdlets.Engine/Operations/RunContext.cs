@@ -45,7 +45,7 @@ internal sealed class RunContext
     }
 
     /// <summary>
-    /// Makes a call, retrying retryable failures with backoff. <paramref name="onRetryableFailure"/> sees
+    /// Makes a read call (list, describe), retrying retryable failures and unreadable answers with backoff. <paramref name="onRetryableFailure"/> sees
     /// each failure that will be retried (removal uses it to remember a delete may have happened).
     /// Throws the last CloudApiException when the call cannot succeed.
     /// </summary>
@@ -59,7 +59,8 @@ internal sealed class RunContext
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (CloudApiException ex) when (ex.Error.IsRetryable && attempt < Settings.MaxAttempts)
+            // These calls only read: a garbled answer is worth asking again too.
+            catch (CloudApiException ex) when ((ex.Error.IsRetryable || ex.Error.Kind == ErrorKind.InvalidResponse) && attempt < Settings.MaxAttempts)
             {
                 onRetryableFailure?.Invoke(ex.Error);
                 var delay = Backoff.DelayBefore(attempt + 1);

@@ -63,6 +63,8 @@ public abstract partial class EmulatorServer
             _deleted.Clear();
         }
         Latency = TimeSpan.Zero;
+        RandomFaults = null;
+        StartOutage(TimeSpan.Zero);
         ResetProviderState();
         if (withSample) SeedSample();
     }
@@ -145,12 +147,35 @@ public abstract partial class EmulatorServer
         return JsonValue.NewObject().Set("pending", PendingFaults);
     }
 
+    /// <summary>{"serviceUnavailable":0.05,"throttle":0.05,...,"timeoutDelayMs":3000,"seed":7}; {} or null turns them off.</summary>
+    private static FaultRates? ParseFaultRates(JsonValue value)
+    {
+        if (value.Kind != JsonKind.Object || value.Properties.Count == 0) return null;
+        double Rate(string name) => value[name] is { } v ? (double.TryParse(v.AsString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1 ? d : throw new BadControlRequest($"faultRates.{name} must be a probability from 0 to 1.")) : 0;
+        return new FaultRates
+        {
+            ServerError = Rate("serverError"),
+            ServiceUnavailable = Rate("serviceUnavailable"),
+            Throttle = Rate("throttle"),
+            ConnectionReset = Rate("connectionReset"),
+            Timeout = Rate("timeout"),
+            ResetAfterProcessing = Rate("resetAfterProcessing"),
+            MalformedBody = Rate("malformedBody"),
+            TimeoutDelay = TimeSpan.FromMilliseconds(value.GetInt64("timeoutDelayMs") ?? 5000),
+            Seed = (int)(value.GetInt64("seed") ?? 1),
+        };
+    }
+
     private JsonValue ApplySettings(JsonValue body)
     {
         foreach (var setting in body.Properties)
         {
             if (setting.Key == "latencyMs")
                 Latency = TimeSpan.FromMilliseconds(Bounded(body, "latencyMs", 0, 0, 600_000));
+            else if (setting.Key == "outageSeconds")
+                StartOutage(TimeSpan.FromSeconds(Bounded(body, "outageSeconds", 0, 0, 3600)));
+            else if (setting.Key == "faultRates")
+                RandomFaults = ParseFaultRates(setting.Value);
             else if (!TryApplySetting(setting.Key, setting.Value))
                 throw new BadControlRequest($"{Provider} has no setting '{setting.Key}' that takes {setting.Value.ToJson()}.");
         }

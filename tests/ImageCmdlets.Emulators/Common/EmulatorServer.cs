@@ -39,6 +39,23 @@ public enum FaultKind
 
 public sealed record Fault(FaultKind Kind, string? Action = null, TimeSpan Delay = default);
 
+/// <summary>
+/// Faults that strike API calls at random, each kind with its own probability (a soak of thousands of
+/// calls). Seeded, so a failing run can be replayed. A timeout is a slow answer longer than the client waits.
+/// </summary>
+public sealed record FaultRates
+{
+    public double ServerError { get; init; }
+    public double ServiceUnavailable { get; init; }
+    public double Throttle { get; init; }
+    public double ConnectionReset { get; init; }
+    public double Timeout { get; init; }
+    public double ResetAfterProcessing { get; init; }
+    public double MalformedBody { get; init; }
+    public TimeSpan TimeoutDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public int Seed { get; init; } = 1;
+}
+
 /// <summary>One request the emulator received.</summary>
 public sealed record RecordedCall(DateTimeOffset ReceivedAt, string Action, string Body, int Status, string? FaultApplied)
 {
@@ -79,6 +96,9 @@ public sealed record EmulatorResponse(int Status, string Body, string ContentTyp
 public abstract partial class EmulatorServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Fault> _faults = new();
+    private FaultRates? _randomFaults;
+    private Random? _random;
+    private DateTimeOffset _outageUntil;
     private readonly object _logGate = new();
     private readonly List<RecordedCall> _calls = new();
     private readonly List<string> _deleted = new();
@@ -282,23 +302,71 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         await WriteAsync(context, response).ConfigureAwait(false);
     }
 
+    /// <summary>Faults at random on every API call (null: none). Queued faults (<see cref="InjectFaults"/>) come first.</summary>
+    public FaultRates? RandomFaults
+    {
+        get => _randomFaults;
+        set
+        {
+            lock (_faults)
+            {
+                _randomFaults = value;
+                _random = value is null ? null : new Random(value.Seed);
+            }
+        }
+    }
+
+    /// <summary>Every API call answers 503 for this long from now: the cloud is down.</summary>
+    public void StartOutage(TimeSpan duration)
+    {
+        lock (_faults) _outageUntil = DateTimeOffset.UtcNow + duration;
+    }
+
     private Fault? TakeFault(string action)
     {
-        // Faults are rare and tests are small: a scan of the queue under a lock is simple and enough.
         lock (_faults)
         {
-            var all = new List<Fault>();
-            while (_faults.TryDequeue(out var f)) all.Add(f);
-            var index = all.FindIndex(f => f.Action is null || f.Action == action);
-            Fault? taken = null;
-            if (index >= 0)
-            {
-                taken = all[index];
-                all.RemoveAt(index);
-            }
-            foreach (var f in all) _faults.Enqueue(f);
-            return taken;
+            return TakeQueuedFault(action)
+                ?? (DateTimeOffset.UtcNow < _outageUntil ? new Fault(FaultKind.ServiceUnavailable) : null)
+                ?? TakeRandomFault();
         }
+    }
+
+    private Fault? TakeRandomFault()
+    {
+        if (_randomFaults is not { } rates || _random is null) return null;
+        var draw = _random.NextDouble();
+        foreach (var (rate, fault) in new (double, Fault)[]
+        {
+            (rates.ServerError, new Fault(FaultKind.ServerError)),
+            (rates.ServiceUnavailable, new Fault(FaultKind.ServiceUnavailable)),
+            (rates.Throttle, new Fault(FaultKind.Throttle)),
+            (rates.ConnectionReset, new Fault(FaultKind.ConnectionReset)),
+            (rates.Timeout, new Fault(FaultKind.SlowResponse, Delay: rates.TimeoutDelay)),
+            (rates.ResetAfterProcessing, new Fault(FaultKind.ResetAfterProcessing)),
+            (rates.MalformedBody, new Fault(FaultKind.MalformedBody)),
+        })
+        {
+            if (draw < rate) return fault;
+            draw -= rate;
+        }
+        return null;
+    }
+
+    private Fault? TakeQueuedFault(string action)
+    {
+        // Queued faults are few and tests are small: a scan of the queue under the lock is simple and enough.
+        var all = new List<Fault>();
+        while (_faults.TryDequeue(out var f)) all.Add(f);
+        var index = all.FindIndex(f => f.Action is null || f.Action == action);
+        Fault? taken = null;
+        if (index >= 0)
+        {
+            taken = all[index];
+            all.RemoveAt(index);
+        }
+        foreach (var f in all) _faults.Enqueue(f);
+        return taken;
     }
 
     private void Record(DateTimeOffset at, string action, HttpContext context, string body, int status, Fault? fault)
@@ -307,8 +375,10 @@ public abstract partial class EmulatorServer : IAsyncDisposable
             _calls.Add(new RecordedCall(at, action, body, status, fault?.Kind.ToString()) { Seq = ++_lastSeq, Query = context.Request.QueryString.Value ?? "" });
     }
 
-    private static async Task WriteAsync(HttpContext context, EmulatorResponse response)
+    private async Task WriteAsync(HttpContext context, EmulatorResponse response)
     {
+        // The emulated server's own time (tests move it to model a client whose clock is off).
+        context.Response.Headers["Date"] = Clock().UtcDateTime.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
         if (response.Headers is not null)
