@@ -240,7 +240,7 @@ public sealed class HttpTransport
         return headers;
     }
 
-    private static HttpMessageHandler CreateHandler()
+    internal static HttpClientHandler CreateHandler()
     {
         var handler = new HttpClientHandler
         {

@@ -227,6 +227,40 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
         Assert.Equal(new[] { id }, Emulator.DeletedImageIds);
     }
 
+    public static TheoryData<string> HostileRegions() => new()
+    {
+        "evil.example/x-fsi", "ap-guangzhou\r\nX-Evil: injected", "cn-hangzhou.evil.com", "region\u0000", "../../etc",
+        "a b", "ｃｎ-ｈａｎｇｚｈｏｕ", "cn-hangzhou/", "x@y", new string('a', 300), "cn-hangzhou?x=1", "cn-hangzhou#",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileRegions))]
+    public void A_hostile_region_is_refused_before_any_call(string region)
+    {
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => _cloud.Provider.Connect(new ConnectionRequest
+        {
+            Region = region,
+            Endpoint = Emulator.BaseUri,
+            Credential = new Credentials.AccessKeyCredential(_cloud.Key.Id, new Credentials.Secret(_cloud.Key.Secret)),
+            Environment = new Credentials.FixedEnvironment(),
+            Transport = _cloud.Transport,
+        }));
+        Assert.Equal("InvalidRegion", ex.ErrorId);
+        Assert.DoesNotContain("\n", ex.Message);
+        Assert.Empty(Emulator.Calls);
+    }
+
+    [Fact]
+    public async Task Hostile_ids_are_refused_before_any_call()
+    {
+        var hostile = new[] { Capabilities.ImageIdExample + "\r\nX-Evil: 1", Capabilities.ImageIdExample + "/../x", new string('a', 5000),
+            Capabilities.ImageIdExample + ",other", " ", "" };
+        var result = await RunHarness.RemoveAsync(_cloud.Connect(), DeleteOptions.Default, hostile);
+        Assert.All(result.Sink.Errors, e => Assert.Contains(e.Error.Code, new[] { EngineErrors.MalformedImageId, EngineErrors.EmptyImageId }));
+        Assert.Equal(hostile.Length, result.Sink.Errors.Count);
+        Assert.Empty(Emulator.Calls);
+    }
+
     [Fact]
     public void Ids_examples_regions_and_patterns_agree()
     {
