@@ -1,0 +1,90 @@
+# Reliability and security as a user meets them, for every provider: bad input refused before any call
+# with a specific error, and no secret in any stream, transcript, error record or export — with -Verbose,
+# -Debug, failures and retries.
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $clouds = @(Get-TestCloud | ForEach-Object { @{ Cloud = $_; Name = $_.Name } })
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path (Get-ImageCmdletsModulePath) 'ImageCmdlets.psd1') -Force
+}
+
+Describe 'Bad input to <Name> is refused before any call' -ForEach $clouds {
+    BeforeAll { $splat = Get-CloudSplat $Cloud }
+
+    It 'refuses <Case> with <Id>' -ForEach @(
+        @{ Case = 'a time range that cannot match'; Id = 'InvalidTimeRange'; Extra = @{ CreatedBefore = (Get-Date).AddDays(-10); CreatedAfter = (Get-Date).AddDays(-5) } }
+        @{ Case = 'a tag filter without a key'; Id = 'InvalidTagFilter'; Extra = @{ Tag = '=x' } }
+        @{ Case = 'a state the provider does not have'; Id = 'UnknownState'; Extra = @{ State = 'NoSuchState' } }
+        @{ Case = 'a region that would change the host'; Id = 'InvalidRegion'; Extra = @{ Region = 'evil.example/x' } }
+        @{ Case = 'a region with a line break'; Id = 'InvalidRegion'; Extra = @{ Region = "r1`r`nX-Evil: injected" } }
+        @{ Case = 'a bad wildcard'; Id = 'InvalidWildcardPattern'; Extra = @{ Name = 'ci-[' } }
+    ) {
+        $before = if ($Cloud.HasCallLog) { (Get-TestCall $Cloud).Count }
+        $arguments = $splat.Clone()
+        foreach ($key in $Extra.Keys) { $arguments[$key] = $Extra[$key] }
+        $err = Get-ErrorRecordOf { Get-CloudImage @arguments }
+        $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Not -Match "`n"
+        $err.Exception.Message | Should -Not -Match '\(Parameter '
+        if ($Cloud.HasCallLog) { (Get-TestCall $Cloud).Count | Should -Be $before }
+    }
+
+    It 'refuses an endpoint with a password in it, without repeating the password' {
+        $arguments = $splat.Clone()
+        $arguments.Endpoint = 'http://someone:hunter2-secret@127.0.0.1:1/'
+        $err = Get-ErrorRecordOf { Get-CloudImage @arguments }
+        $err.FullyQualifiedErrorId | Should -BeLike 'CredentialInEndpoint,*'
+        ($err | Out-String) + $err.Exception.ToString() | Should -Not -Match 'hunter2'
+    }
+
+    It 'refuses a 5,000-character id for that id alone' {
+        $errors = $null
+        $null = ('a' * 5000) | Remove-CloudImage @splat -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'MalformedImageId,*'
+        $errors[0].Exception.Message.Length | Should -BeLessThan 6000
+    }
+}
+
+Describe 'No secret of <Name> reaches any stream, record or export' -ForEach $clouds {
+    BeforeAll {
+        $splat = Get-CloudSplat $Cloud
+        $prefix = 'secret-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) "$prefix.transcript.txt"
+        $clixml = Join-Path ([IO.Path]::GetTempPath()) "$prefix.errors.xml"
+    }
+    AfterAll { Remove-Item -ErrorAction SilentlyContinue $transcript, $clixml }
+
+    It 'keeps the secret out of verbose, debug, output, errors, Get-Error, Format-List and Export-Clixml' {
+        $images = @(New-TestImage $Cloud -Name $prefix -Count 3)
+        $blocker = @($Cloud.Conditions.Keys | Where-Object { $null -ne $Cloud.Conditions[$_] })[0]
+        $refused = New-TestImage $Cloud -Name "$prefix-refused" -Condition $blocker
+        if ($Cloud.HasCallLog) { Add-TestFault $Cloud -Kind ServiceUnavailable -Count 2 }
+        $wrong = Get-CloudSplat $Cloud
+        $wrong.Credential = New-TestCredential $Cloud.Key ($Cloud.Secret + 'x')
+        $Error.Clear()
+        $null = Start-Transcript -Path $transcript
+        $everything = & {
+            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+            Get-CloudImage @splat -Name "$prefix*"
+            $images.id + $refused.id | Test-CloudImageDeletable @splat -ErrorAction Continue
+            $images.id + $refused.id | Remove-CloudImage @splat -WhatIf -ErrorAction Continue
+            $images.id + $refused.id | Remove-CloudImage @splat -Force -ErrorAction Continue
+            try { $images.id | Remove-CloudImage @wrong -Force } catch { $_ }
+            $CloudImageLastRun | Format-List * | Out-String
+            $CloudImageLastRun.Entries | Format-List * | Out-String
+        } *>&1 | Out-String
+        $null = Stop-Transcript
+        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
+        $Error | Export-Clixml -Path $clixml -Depth 5
+        $all = $everything + $errorText + (Get-Content -Raw $transcript) + (Get-Content -Raw $clixml)
+
+        $all | Should -Match ([regex]::Escape($images[0].id))                 # the run did happen
+        $all | Should -Match "\[$($Cloud.Name)\] "                         # with its verbose and debug lines
+        $all | Should -Not -Match ([regex]::Escape($Cloud.Secret))
+    }
+}
