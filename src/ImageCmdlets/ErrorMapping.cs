@@ -17,6 +17,7 @@ public static class ErrorMapping
         ErrorKind.LimitExceeded => ErrorCategory.QuotaExceeded,
         ErrorKind.Throttled => ErrorCategory.LimitsExceeded,
         ErrorKind.Authentication => ErrorCategory.AuthenticationError,
+        ErrorKind.ClockSkew => ErrorCategory.AuthenticationError,
         ErrorKind.InvalidConfiguration => ErrorCategory.InvalidArgument,
         ErrorKind.Connection => ErrorCategory.ConnectionError,
         ErrorKind.Timeout => ErrorCategory.OperationTimeout,

@@ -25,6 +25,8 @@ public enum ErrorKind
     Authentication,
     /// <summary>No such region / endpoint: nothing in the run can succeed.</summary>
     InvalidConfiguration,
+    /// <summary>The cloud refused the request's time: this computer's clock is off. Nothing can succeed until it is right.</summary>
+    ClockSkew,
     Connection,
     Timeout,
     ServerError,
@@ -59,7 +61,7 @@ public sealed class CloudApiError
     public bool MayHaveSucceeded => Kind is ErrorKind.Connection or ErrorKind.Timeout or ErrorKind.ServerError or ErrorKind.InvalidResponse;
 
     /// <summary>Concerns the whole session, not the images in the call (bad credentials, unknown region).</summary>
-    public bool IsFatal => Kind is ErrorKind.Authentication or ErrorKind.InvalidConfiguration;
+    public bool IsFatal => Kind is ErrorKind.Authentication or ErrorKind.InvalidConfiguration or ErrorKind.ClockSkew;
 
     public override string ToString() =>
         RequestId is null ? $"{Code}: {Message}" : $"{Code}: {Message} (RequestId {RequestId})";

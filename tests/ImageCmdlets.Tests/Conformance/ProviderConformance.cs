@@ -261,6 +261,26 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
         Assert.Empty(Emulator.Calls);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(-10)]
+    [InlineData(40)]
+    public async Task A_clock_minutes_off_is_accepted_or_corrected_from_the_cloud_s_Date_header(int minutes)
+    {
+        var ids = SeedDeletable(2, "conformance-clock");
+        Emulator.Clock = () => DateTimeOffset.UtcNow.AddMinutes(minutes);
+
+        var result = await RunHarness.RemoveAsync(_cloud.Connect(), DeleteOptions.Default, ids);
+
+        Assert.All(result.Sink.Removals, r => Assert.Equal(RemovalStatus.Deleted, r.Status));
+        Assert.Equal(2, result.Sink.Removals.Count);
+        // Either the cloud took the time (within its window: no call refused), or it refused it and the
+        // module learnt the cloud's time and said so.
+        var corrected = result.Sink.VerboseLines.Any(l => l.Contains($"clock is {Math.Abs(minutes)} minute(s) " + (minutes > 0 ? "behind" : "ahead of"), StringComparison.Ordinal));
+        Assert.True(corrected || !result.Sink.VerboseLines.Any(l => l.Contains(", error ", StringComparison.Ordinal)), string.Join("\n", result.Sink.VerboseLines));
+        if (minutes == 40 && _cloud.Provider is AccessKeyProvider) Assert.True(corrected, "40 minutes is beyond every signing window");
+    }
+
     [Fact]
     public void Ids_examples_regions_and_patterns_agree()
     {

@@ -400,7 +400,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [InlineData("MutexOperation.TaskRunning", ErrorKind.InvalidState)]
     [InlineData("UnauthorizedOperation.ImageNotBelongToAccount", ErrorKind.PermissionDenied)]
     [InlineData("AuthFailure.SignatureFailure", ErrorKind.Authentication)]
-    [InlineData("AuthFailure.SignatureExpire", ErrorKind.Authentication)]
+    [InlineData("AuthFailure.SignatureExpire", ErrorKind.ClockSkew)]
     [InlineData("AuthFailure.SecretIdNotFound", ErrorKind.Authentication)]
     [InlineData("AuthFailure.InvalidSecretId", ErrorKind.Authentication)]
     [InlineData("AuthFailure.TokenFailure", ErrorKind.Authentication)]

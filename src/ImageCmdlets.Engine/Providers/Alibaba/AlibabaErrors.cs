@@ -30,7 +30,8 @@ internal static class AlibabaErrors
         .Add("IncompleteSignature", ErrorKind.Authentication)
         .Add("InvalidAccessKeyId*", ErrorKind.Authentication)
         .Add("InvalidSecurityToken*", ErrorKind.Authentication)
-        // A clock more than 15 minutes off fails every call of the run, like a bad key.
+        // The request time is more than 15 minutes off the server's.
+        .Add("InvalidTimeStamp.Expired", ErrorKind.ClockSkew)
         .Add("InvalidTimeStamp*", ErrorKind.Authentication)
         .Add("Forbidden*", ErrorKind.PermissionDenied) // Forbidden.RAM: no RAM permission (can be per image ARN)
         .Add("InvalidRegionId*", ErrorKind.InvalidConfiguration)

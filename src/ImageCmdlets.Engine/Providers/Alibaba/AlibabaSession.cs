@@ -15,6 +15,8 @@ internal sealed class AlibabaSession : AccessKeySession
     public AlibabaSession(AlibabaProvider provider, AccessKeySettings settings, Uri endpoint, HttpTransport transport)
         : base(provider, settings, endpoint, transport) { }
 
+    private protected override ErrorCodeMap ErrorCodes => AlibabaErrors.Codes;
+
     public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
         var pageNumber = 1;
@@ -129,12 +131,13 @@ internal sealed class AlibabaSession : AccessKeySession
         return exchange.Json!;
     }
 
-    private Task<HttpExchange> SendAsync(string action, List<KeyValuePair<string, string>> parameters, string subject, CallContext context)
-    {
-        var request = BuildRequest(action, parameters, Clock(), AlibabaSigner.NewNonce());
-        request.Subject = subject;
-        return Transport.SendAsync(request, context);
-    }
+    private Task<HttpExchange> SendAsync(string action, List<KeyValuePair<string, string>> parameters, string subject, CallContext context) =>
+        SendSignedAsync(now =>
+        {
+            var request = BuildRequest(action, parameters, now, AlibabaSigner.NewNonce());
+            request.Subject = subject;
+            return request;
+        }, context);
 
     /// <summary>A signed RPC request: POST to /, every parameter in the query (sent in canonical order), empty body.</summary>
     internal ApiRequest BuildRequest(string action, IEnumerable<KeyValuePair<string, string>> parameters, DateTimeOffset now, string nonce)

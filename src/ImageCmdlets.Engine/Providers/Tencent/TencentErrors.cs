@@ -33,6 +33,8 @@ internal static class TencentErrors
         .Add("UnauthorizedOperation.PermissionDenied", ErrorKind.PermissionDenied)
         // Common codes
         .Add("AuthFailure*", ErrorKind.Authentication)
+        // "Signature expired": the request time is more than 5 minutes off the server's.
+        .Add("AuthFailure.SignatureExpire", ErrorKind.ClockSkew)
         .Add("AuthFailure.UnauthorizedOperation", ErrorKind.PermissionDenied)
         .Add("UnauthorizedOperation*", ErrorKind.PermissionDenied)
         .Add("RequestLimitExceeded*", ErrorKind.Throttled)

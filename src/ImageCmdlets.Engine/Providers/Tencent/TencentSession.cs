@@ -15,6 +15,8 @@ internal sealed class TencentSession : AccessKeySession
     public TencentSession(TencentProvider provider, AccessKeySettings settings, Uri endpoint, HttpTransport transport)
         : base(provider, settings, endpoint, transport) { }
 
+    private protected override ErrorCodeMap ErrorCodes => TencentErrors.Map;
+
     public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
         var offset = ParseOffset(pageToken);
@@ -118,17 +120,21 @@ internal sealed class TencentSession : AccessKeySession
     /// <summary>One signed POST; the Response object, or a <see cref="CloudApiException"/>.</summary>
     private async Task<JsonValue> CallAsync(string action, JsonValue body, string subject, CallContext context)
     {
-        var request = new ApiRequest(HttpMethod.Post, Endpoint, action)
+        var payload = Crypto.Utf8Bytes(body.ToJson());
+        var exchange = await SendSignedAsync(now =>
         {
-            Subject = subject,
-            Body = Crypto.Utf8Bytes(body.ToJson()),
-            ReadRequestId = TencentErrors.RequestIdOf,
-            ReadErrorCode = TencentErrors.CodeOf,
-        };
-        // The SDK's form: the signed Content-Type must be byte-identical to the one sent.
-        request.SetHeader("Content-Type", "application/json");
-        TencentSigner.Sign(request, Credential, TencentProvider.Service, TencentProvider.Version, Region, Clock().ToUnixTimeSeconds());
-        var exchange = await Transport.SendAsync(request, context).ConfigureAwait(false);
+            var request = new ApiRequest(HttpMethod.Post, Endpoint, action)
+            {
+                Subject = subject,
+                Body = payload,
+                ReadRequestId = TencentErrors.RequestIdOf,
+                ReadErrorCode = TencentErrors.CodeOf,
+            };
+            // The SDK's form: the signed Content-Type must be byte-identical to the one sent.
+            request.SetHeader("Content-Type", "application/json");
+            TencentSigner.Sign(request, Credential, TencentProvider.Service, TencentProvider.Version, Region, now.ToUnixTimeSeconds());
+            return request;
+        }, context).ConfigureAwait(false);
         return TencentErrors.ReadResponse(exchange, action);
     }
 }
