@@ -52,6 +52,9 @@ public sealed partial class OpenStackEmulator
     /// <summary>A project's id: 32 hex digits like Keystone's, the same on every run.</summary>
     public static string ProjectId(string name) => StableId("project", name);
 
+    /// <summary>A user's id, made like <see cref="ProjectId"/>.</summary>
+    public static string UserId(string name) => StableId("user", name);
+
     /// <summary>Every token issued so far stops working (Glance answers 401 until a new one is asked for).</summary>
     public void RevokeAllTokens() => _tokens.Clear();
 
@@ -76,7 +79,7 @@ public sealed partial class OpenStackEmulator
     private void AddAccount(string name, string password, string project, params Named[] roles)
     {
         var home = Projects.Single(p => p.Name == project);
-        _accounts.Add(new Account(StableId("user", name), name, home, new Dictionary<string, Named[]> { [home.Id] = roles }));
+        _accounts.Add(new Account(UserId(name), name, home, new Dictionary<string, Named[]> { [home.Id] = roles }));
         RegisterKey(name, password, null);
     }
 
@@ -188,13 +191,13 @@ public sealed partial class OpenStackEmulator
 
     private static JsonValue DomainJson() => JsonValue.NewObject().Set("id", DomainId).Set("name", DomainName);
 
-    /// <summary>Keystone's error body (compact, unlike its successes); a 401 names where to authenticate.</summary>
+    /// <summary>Keystone's error body (compact and ending in a newline, unlike its successes); a 401 names where to authenticate.</summary>
     private EmulatorResponse KeystoneError(int status, string message)
     {
         var title = status switch { 400 => "Bad Request", 401 => "Unauthorized", 404 => "Not Found", _ => "Internal Server Error" };
         var body = JsonValue.NewObject().Set("error", JsonValue.NewObject().Set("code", status).Set("message", message).Set("title", title));
         var headers = status == 401 ? KeystoneHeaders(("WWW-Authenticate", $"Keystone uri=\"{BaseUri}v3\"")) : KeystoneHeaders();
-        return new EmulatorResponse(status, body.ToJson(), "application/json", headers);
+        return new EmulatorResponse(status, body.ToJson() + "\n", "application/json", headers);
     }
 
     private static Dictionary<string, string> KeystoneHeaders(params (string Name, string Value)[] extra)

@@ -499,7 +499,7 @@ public sealed partial class OpenStackEmulator : EmulatorServer
         new(status, body, contentType, new Dictionary<string, string> { ["X-Openstack-Request-Id"] = NewRequestId() });
 
     /// <summary>
-    /// A webob error page as Glance sends it: HTML unless the Accept header prefers JSON (or plain text),
+    /// A webob error page as Glance sends it: HTML, JSON or plain text as the Accept header asks,
     /// the message followed by webob's "&lt;br /&gt;&lt;br /&gt;" and blank lines. A 401 comes from
     /// keystonemiddleware: it names Keystone and has no request id.
     /// </summary>
@@ -521,10 +521,13 @@ public sealed partial class OpenStackEmulator : EmulatorServer
         };
     }
 
-    /// <summary>webob's choice between text/html and application/json by the Accept header (no header: HTML; neither acceptable: text/plain).</summary>
+    /// <summary>
+    /// webob's choice between text/html and application/json by the Accept header; text/plain when neither
+    /// is acceptable, which is also the answer to a request without an Accept header (curl sends */*: HTML).
+    /// </summary>
     private static string PreferredErrorType(string? accept)
     {
-        if (string.IsNullOrWhiteSpace(accept)) return "text/html";
+        if (string.IsNullOrWhiteSpace(accept)) return "text/plain";
         var ranges = accept.Split(',').Select(r =>
         {
             var parts = r.Split(';');

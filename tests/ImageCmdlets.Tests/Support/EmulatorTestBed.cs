@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
@@ -44,14 +45,17 @@ internal abstract class EmulatorTestBed<TEmulator> : IAsyncDisposable where TEmu
 
     public static CallContext Call(IApiLog? log = null) => new(default, log ?? NullApiLog.Instance);
 
-    /// <summary>Connects the real provider to the emulator (the bed's key and region unless given).</summary>
-    protected IImageSession ConnectProvider(AccessKeyCredential? credential, string? region) =>
+    /// <summary>
+    /// Connects the real provider to the emulator (the bed's key and region unless given): -Endpoint where
+    /// the provider takes one, and only the environment the emulator says a client needs (unless given).
+    /// </summary>
+    protected IImageSession ConnectProvider(AccessKeyCredential? credential, string? region, IReadOnlyDictionary<string, string>? environment = null) =>
         _provider.Connect(new ConnectionRequest
         {
             Region = region ?? _region,
-            Endpoint = Emulator.BaseUri,
+            Endpoint = Emulator.EndpointIsParameter ? Emulator.BaseUri : null,
             Credential = credential ?? _credential,
-            Environment = new FixedEnvironment(),
+            Environment = new FixedEnvironment(environment ?? Emulator.ClientEnvironment),
             Transport = Transport,
         });
 
