@@ -48,27 +48,13 @@ internal static class PythonJson
         }
     }
 
+    /// <summary>The engine's escaping (quotes, backslashes, control characters), then Python's ensure_ascii.</summary>
     private static void WriteString(StringBuilder sb, string text, bool ensureAscii)
     {
-        sb.Append('"');
-        foreach (var c in text)
+        foreach (var c in JsonValue.From(text).ToJson())
         {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || (ensureAscii && c > 0x7e))
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
+            if (ensureAscii && c > 0x7e) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            else sb.Append(c);
         }
-        sb.Append('"');
     }
 }

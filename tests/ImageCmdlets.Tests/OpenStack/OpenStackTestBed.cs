@@ -8,6 +8,8 @@ using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Emulators.OpenStack;
 using ImageCmdlets.Json;
+using ImageCmdlets.Operations;
+using ImageCmdlets.Pipeline;
 using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.OpenStack;
 using ImageCmdlets.Tests.Support;
@@ -180,5 +182,28 @@ internal sealed class OpenStackSide
                 response.Headers.TryGetValues("WWW-Authenticate", out var w) ? w.First() : null,
                 response.Headers.TryGetValues("X-Subject-Token", out var t) ? t.First() : null);
         }
+    }
+}
+
+internal static class OpenStackAssert
+{
+    /// <summary>
+    /// Remove-CloudImage's core given one id with a sign-in Keystone refuses: one terminating
+    /// AuthenticationFailed that names the user and Keystone's 401, no output, and the password nowhere.
+    /// </summary>
+    public static ImageCmdletsConfigurationException RefusedSignIn(ConnectionOptions connection, string imageId, string user, string password, OperationSettings settings)
+    {
+        var host = new RecordingHost();
+        var core = new RemoveCloudImageCore(host, connection, DeleteOptions.Default, new ConfirmationSettings { Force = true }, settings);
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => core.Process(new ImageInput { ImageId = imageId, Provider = OpenStackProvider.ProviderName }));
+
+        Assert.Equal("AuthenticationFailed", ex.ErrorId);
+        Assert.Equal(ErrorKind.Authentication, ex.Kind);
+        Assert.Contains("HTTP 401", ex.Message);
+        Assert.Contains($"'{user}'", ex.Message);
+        Assert.DoesNotContain(password, ex.ToString());
+        Assert.DoesNotContain(host.AllText(), t => t.Contains(password));
+        Assert.Empty(host.Output);
+        return ex;
     }
 }

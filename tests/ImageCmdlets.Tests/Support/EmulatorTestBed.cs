@@ -21,6 +21,32 @@ internal static class TestSettings
     };
 }
 
+/// <summary>The operations as the cmdlets run them, collected into a sink.</summary>
+internal static class TestRuns
+{
+    public static async Task<CollectingSink> ListAsync(IImageSession session, ImageQuery query, OperationSettings settings, params string[] ids)
+    {
+        var sink = new CollectingSink();
+        await ImageListing.RunAsync(session, query, ids, sink, settings);
+        return sink;
+    }
+
+    public static Task<CollectingSink> RemoveAsync(IImageSession session, OperationSettings settings, params string[] ids) =>
+        RunAsync(sink => new RemovalRun(session, DeleteOptions.Default, sink, settings), ids);
+
+    public static Task<CollectingSink> CheckAsync(IImageSession session, OperationSettings settings, params string[] ids) =>
+        RunAsync(sink => new DeletabilityRun(session, DeleteOptions.Default, sink, settings), ids);
+
+    private static async Task<CollectingSink> RunAsync(Func<CollectingSink, ImageRun> start, string[] ids)
+    {
+        var sink = new CollectingSink();
+        var run = start(sink);
+        foreach (var id in ids) run.Add(id);
+        await run.CompleteAsync();
+        return sink;
+    }
+}
+
 /// <summary>
 /// A running provider emulator and the real provider connected to it over HTTP on 127.0.0.1, with a
 /// made-up empty environment (so nothing on the test machine leaks in). One per provider derives from it.
