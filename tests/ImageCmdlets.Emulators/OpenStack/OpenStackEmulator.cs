@@ -236,22 +236,26 @@ public sealed partial class OpenStackEmulator : EmulatorServer
 
             var images = JsonValue.NewArray();
             foreach (var image in page) images.Add(ImageJson(image));
-            // The links echo the query (webob's dict of it: each key where it first came, with its last value).
-            var echoed = new List<KeyValuePair<string, string>>();
-            foreach (var (key, value) in query.Where(p => p.Key != "marker"))
-            {
-                var at = echoed.FindIndex(e => e.Key == key);
-                if (at < 0) echoed.Add(new(key, value));
-                else echoed[at] = new(key, value);
-            }
-            var body = JsonValue.NewObject()
-                .Set("images", images)
-                .Set("first", echoed.Count == 0 ? ImagesPath : $"{ImagesPath}?{UrlEncode(echoed)}")
-                .Set("schema", "/v2/schemas/images");
-            if (page.Count > 0 && page.Count == limit)
-                body.Set("next", $"{ImagesPath}?{UrlEncode(echoed.Append(new("marker", page[^1].Id)))}");
-            return GlanceOk(200, PythonJson.Dumps(body, ensureAscii: false));
+            return GlanceOk(200, PythonJson.Dumps(WithLinks(JsonValue.NewObject().Set("images", images), query, page, limit), ensureAscii: false));
         }
+    }
+
+    /// <summary>
+    /// The "first" link, the schema and, after a full page, "next": the query echoed as webob's dict of it
+    /// (each key where it first came, with its last value; the marker left out), in Python's urlencode.
+    /// </summary>
+    private static JsonValue WithLinks(JsonValue body, List<KeyValuePair<string, string>> query, List<OpenStackImage> page, int limit)
+    {
+        var echoed = new List<KeyValuePair<string, string>>();
+        foreach (var (key, value) in query.Where(p => p.Key != "marker"))
+        {
+            var at = echoed.FindIndex(e => e.Key == key);
+            if (at < 0) echoed.Add(new(key, value));
+            else echoed[at] = new(key, value);
+        }
+        body.Set("first", echoed.Count == 0 ? ImagesPath : $"{ImagesPath}?{UrlEncode(echoed)}").Set("schema", "/v2/schemas/images");
+        if (page.Count > 0 && page.Count == limit) body.Set("next", $"{ImagesPath}?{UrlEncode(echoed.Append(new("marker", page[^1].Id)))}");
+        return body;
     }
 
     /// <summary>Which images a caller's listing draws from (_select_images_query and the visibility rules of image_get_all).</summary>
