@@ -13,7 +13,8 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module (Join-Path $ModulePath 'ImageCmdlets.psd1')
-# Defines $Tencent, $Alibaba, ...: @{ Provider; Region; Endpoint; Credential } for splatting.
+# Defines $Tencent, $Alibaba, ...: @{ Provider; Region; Endpoint; Credential } for splatting (OpenStack: no
+# Endpoint, and OS_AUTH_URL and the other variables it needs are set).
 . (Join-Path $EmulatorState 'emulators.ps1')
 
 function Show([string] $title, [string] $command) {
@@ -23,9 +24,10 @@ function Show([string] $title, [string] $command) {
     Invoke-Expression $command | Out-Host
 }
 
-foreach ($provider in (Get-Content -Raw (Join-Path $EmulatorState 'emulators.json') | ConvertFrom-Json).provider) {
+foreach ($emulator in (Get-Content -Raw (Join-Path $EmulatorState 'emulators.json') | ConvertFrom-Json)) {
+    $provider = $emulator.provider
     Write-Host ''
-    Write-Host "==== $provider (emulated at $((Get-Variable $provider -ValueOnly).Endpoint))" -ForegroundColor Yellow
+    Write-Host "==== $provider (emulated at $($emulator.endpoint))" -ForegroundColor Yellow
     Show 'the account''s own images' "Get-CloudImage @$provider | Sort-Object CreatedAt | Format-Table ImageId, Name, State, CreatedAt"
     Show 'which could be deleted, and why not' "Get-CloudImage @$provider | Test-CloudImageDeletable | Format-Table ImageId, Name, IsDeletable, @{ n = 'Why not'; e = { `$_.Reasons.Code -join ', ' } }"
     Show 'a dry run: nothing is deleted' "Get-CloudImage @$provider -Name 'ci-build-*' -CreatedBefore (Get-Date).AddDays(-90) | Remove-CloudImage -WhatIf -ErrorAction Continue | Format-Table ImageId, Name, Status"

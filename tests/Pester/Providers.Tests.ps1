@@ -4,7 +4,7 @@
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $clouds = @(Get-TestCloud | ForEach-Object { @{ Cloud = $_; Name = $_.Name } })
+    $clouds = @(Get-TestCloud | ForEach-Object { @{ Cloud = $_; Name = $_.Name; Kind = $_.Kind } })
 }
 
 BeforeAll {
@@ -12,7 +12,7 @@ BeforeAll {
     Import-Module (Join-Path (Get-ImageCmdletsModulePath) 'ImageCmdlets.psd1') -Force
 }
 
-Describe '<Name>' -ForEach $clouds {
+Describe '<Name> (<Kind>)' -ForEach $clouds {
     BeforeAll {
         $splat = Get-CloudSplat $Cloud
         $prefix = 'pester-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '-'

@@ -28,41 +28,62 @@ function Get-TestCloud {
         foreach ($e in (Get-Content -Raw $file | ConvertFrom-Json)) {
             $conditions = @{}
             foreach ($p in $e.conditions.PSObject.Properties) { $conditions[$p.Name] = $p.Value }
+            $environment = @{}
+            foreach ($p in $e.environment.PSObject.Properties) { $environment[$p.Name] = $p.Value }
             $clouds += [pscustomobject]@{
-                Name       = $e.provider
-                Kind       = 'Emulator'
-                Endpoint   = $e.endpoint
-                Region     = $e.defaultRegion
-                Regions    = @($e.regions)
-                Key        = $e.accessKeyId
-                Secret     = $e.secret
-                Conditions = $conditions
-                HasCallLog = $true
+                Name              = $e.provider
+                Kind              = 'Emulator'
+                Endpoint          = $e.endpoint
+                # False where the provider finds its endpoint itself (OpenStack: the Keystone catalog).
+                EndpointParameter = $e.endpointParameter -ne $false
+                Environment       = $environment
+                Region            = $e.defaultRegion
+                Regions           = @($e.regions)
+                Key               = $e.accessKeyId
+                Secret            = $e.secret
+                Conditions        = $conditions
+                HasCallLog        = $true
             }
         }
     }
-    if (Import-OpenStackTestEnvironment) {
+    $glance = Import-OpenStackTestEnvironment
+    if ($glance) {
         $clouds += [pscustomobject]@{
-            Name       = 'OpenStack'
-            Kind       = 'Glance'
-            Endpoint   = $null
-            Region     = $env:OS_REGION_NAME
-            Regions    = @($env:OS_REGION_NAME)
-            Key        = $env:OS_USERNAME
-            Secret     = $env:OS_PASSWORD
-            Conditions = @{ deletable = $null; protected = 'ImageProtected' }
-            HasCallLog = $false
+            Name              = 'OpenStack'
+            Kind              = 'Glance'
+            Endpoint          = $null
+            EndpointParameter = $false
+            Environment       = $glance
+            Region            = $env:OS_REGION_NAME
+            Regions           = @($env:OS_REGION_NAME)
+            Key               = $env:OS_USERNAME
+            Secret            = $env:OS_PASSWORD
+            Conditions        = @{ deletable = $null; protected = 'ImageProtected' }
+            HasCallLog        = $false
         }
     }
     $clouds
 }
 
-# The parameters that reach a test cloud, for splatting: @{ Provider; Region; Endpoint; Credential }.
+# The parameters that reach a test cloud, for splatting: @{ Provider; Region; Endpoint; Credential }. The
+# environment variables its clients need besides (OpenStack: OS_AUTH_URL, OS_PROJECT_NAME, ...) are set.
 function Get-CloudSplat($Cloud, [switch] $NoRegion) {
+    Set-TestCloudEnvironment $Cloud
     $splat = @{ Provider = $Cloud.Name; Credential = (New-TestCredential $Cloud.Key $Cloud.Secret) }
-    if ($Cloud.Endpoint) { $splat.Endpoint = $Cloud.Endpoint }
+    if ($Cloud.Endpoint -and $Cloud.EndpointParameter) { $splat.Endpoint = $Cloud.Endpoint }
     if ($Cloud.Region -and -not $NoRegion) { $splat.Region = $Cloud.Region }
     $splat
+}
+
+# Sets the cloud's environment variables in this process, after removing those another cloud set, so that
+# two OpenStacks (the emulator and the real Glance) never mix. The names set are kept in an environment
+# variable too, as this module is imported again (-Force) by each test file.
+function Set-TestCloudEnvironment($Cloud) {
+    foreach ($name in @(([string]$env:IMAGECMDLETS_TEST_CLOUD_VARIABLES).Split(';') | Where-Object { $_ })) {
+        Remove-Item "env:$name" -ErrorAction SilentlyContinue
+    }
+    foreach ($name in $Cloud.Environment.Keys) { Set-Item -Path "env:$name" -Value $Cloud.Environment[$name] }
+    $env:IMAGECMDLETS_TEST_CLOUD_VARIABLES = @($Cloud.Environment.Keys) -join ';'
 }
 
 function Invoke-Emulator($Cloud, [string] $Method, [string] $Path, $Body) {
@@ -148,18 +169,22 @@ $script:CredentialConventions = @{
 
 function Get-CredentialConvention([string] $Provider) { $script:CredentialConventions[$Provider] }
 
-# Reads tools/openstack/start.sh's env.sh into this process's environment; $false when there is none.
+# Reads tools/openstack/start.sh's env.sh into this process's environment and returns its variables;
+# $null when there is none.
 function Import-OpenStackTestEnvironment {
     $file = if ($env:IMAGECMDLETS_OPENSTACK_ENV) { $env:IMAGECMDLETS_OPENSTACK_ENV } else { '/tmp/imagecmdlets-openstack/env.sh' }
-    if (-not (Test-Path $file)) { return $false }
+    if (-not (Test-Path $file)) { return $null }
+    $variables = @{}
     foreach ($line in Get-Content $file) {
         if ($line -match "^export ([A-Z_0-9]+)=(.*)$") {
             $value = $Matches[2]
             if ($value.Length -ge 2 -and $value.StartsWith("'") -and $value.EndsWith("'")) { $value = $value.Substring(1, $value.Length - 2) }
             Set-Item -Path "env:$($Matches[1])" -Value $value
+            $variables[$Matches[1]] = $value
         }
     }
-    return [bool]$env:GLANCE_URL
+    if (-not $env:GLANCE_URL) { return $null }
+    return $variables
 }
 
 # A Keystone token for seeding test images directly over Glance's API (not through the module).

@@ -28,13 +28,17 @@ public abstract partial class EmulatorServer
         var key = PrimaryKey;
         var conditions = JsonValue.NewObject();
         foreach (var condition in Conditions) conditions.Set(condition.Key, condition.Value);
+        var environment = JsonValue.NewObject();
+        foreach (var variable in ClientEnvironment) environment.Set(variable.Key, variable.Value);
         return JsonValue.NewObject()
             .Set("provider", Provider)
             .Set("endpoint", BaseUri.ToString())
+            .Set("endpointParameter", EndpointIsParameter)
             .Set("regions", JsonValue.FromStrings(RegionNames))
             .Set("defaultRegion", DefaultRegion)
             .Set("accessKeyId", key?.Id)
             .Set("secret", key?.Secret)
+            .Set("environment", environment)
             .Set("conditions", conditions)
             .Set("idExample", ProviderRegistry.Find(Provider).Capabilities.ImageIdExample)
             .Set("images", ListImages().Count)

@@ -132,6 +132,18 @@ public abstract partial class EmulatorServer : IAsyncDisposable
     /// </summary>
     public abstract IReadOnlyDictionary<string, string?> Conditions { get; }
 
+    /// <summary>
+    /// Whether a client passes <see cref="BaseUri"/> as -Endpoint. False where the provider finds its
+    /// endpoint itself (OpenStack: in the Keystone token's catalog).
+    /// </summary>
+    public virtual bool EndpointIsParameter => true;
+
+    /// <summary>
+    /// Environment variables a client needs besides the endpoint and the credential (OpenStack: OS_AUTH_URL,
+    /// OS_PROJECT_NAME, …); none for most providers.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string> ClientEnvironment { get; } = new Dictionary<string, string>();
+
     /// <summary>The key shown by the control API: the first one the account was given.</summary>
     public EmulatorKey? PrimaryKey
     {
@@ -200,6 +212,12 @@ public abstract partial class EmulatorServer : IAsyncDisposable
 
     protected abstract void RemoveAllImages();
 
+    /// <summary>
+    /// Requests to a service beside the emulated image API (OpenStack's Keystone): handled, but without
+    /// latency, faults or a place in the call log, so that the log holds the image API's calls only.
+    /// </summary>
+    protected virtual bool IsServedAside(EmulatorRequest request) => false;
+
     /// <summary>Sets a provider-specific control setting; false when the name or value is not one it knows.</summary>
     protected virtual bool TryApplySetting(string name, JsonValue value) => false;
 
@@ -257,6 +275,11 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         }
 
         var request = new EmulatorRequest(context, body);
+        if (IsServedAside(request))
+        {
+            await WriteAsync(context, await HandleAsync(request).ConfigureAwait(false)).ConfigureAwait(false);
+            return;
+        }
         var receivedAt = Clock();
         var action = ActionOf(request);
         if (Latency > TimeSpan.Zero)

@@ -111,7 +111,7 @@ internal static class Program
         {
             var images = emulator.Describe().GetInt64("images");
             Console.WriteLine($"{emulator.Provider,-10} {emulator.BaseUri,-25} region {emulator.DefaultRegion}, {images} images");
-            Console.WriteLine("  " + StateFiles.SplattingLine(emulator));
+            foreach (var line in StateFiles.ClientLines(emulator)) Console.WriteLine("  " + line);
             Console.WriteLine($"  Get-CloudImage @{emulator.Provider}");
             Console.WriteLine();
         }

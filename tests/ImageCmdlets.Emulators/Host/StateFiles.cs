@@ -28,7 +28,7 @@ internal sealed class StateFiles
         var script = new StringBuilder()
             .AppendLine($"# ImageCmdlets emulators (host pid {Environment.ProcessId}); this file is removed when they stop.")
             .AppendLine("# Dot-source it, then: Get-CloudImage @Tencent (any provider's variable).");
-        foreach (var emulator in emulators) script.AppendLine(SplattingLine(emulator));
+        foreach (var line in emulators.SelectMany(ClientLines)) script.AppendLine(line);
         var json = "[\n" + string.Join(",\n", emulators.Select(e => e.Describe().ToJson())) + "\n]\n";
 
         WriteAtomically(ScriptPath, script.ToString());
@@ -45,12 +45,20 @@ internal sealed class StateFiles
         _written = false;
     }
 
-    /// <summary>$Tencent = @{ Provider = …; Region = …; Endpoint = …; Credential = … }: splat it into any cmdlet.</summary>
+    /// <summary>The PowerShell lines that reach an emulator: its environment variables, if any, then its splatting line.</summary>
+    public static IEnumerable<string> ClientLines(EmulatorServer emulator) =>
+        emulator.ClientEnvironment.Select(v => $"$env:{v.Key} = {Quote(v.Value)}").Append(SplattingLine(emulator));
+
+    /// <summary>
+    /// $Tencent = @{ Provider = …; Region = …; Endpoint = …; Credential = … }: splat it into any cmdlet. No
+    /// Endpoint where the provider finds it itself (OpenStack: the Keystone catalog).
+    /// </summary>
     public static string SplattingLine(EmulatorServer emulator)
     {
         var key = emulator.PrimaryKey ?? throw new InvalidOperationException($"The {emulator.Provider} emulator has no access key.");
+        var endpoint = emulator.EndpointIsParameter ? $"Endpoint = {Quote(emulator.BaseUri.ToString())}; " : "";
         return $"${emulator.Provider} = @{{ Provider = {Quote(emulator.Provider)}; Region = {Quote(emulator.DefaultRegion)}; " +
-            $"Endpoint = {Quote(emulator.BaseUri.ToString())}; Credential = [pscredential]::new({Quote(key.Id)}, " +
+            $"{endpoint}Credential = [pscredential]::new({Quote(key.Id)}, " +
             $"(ConvertTo-SecureString {Quote(key.Secret)} -AsPlainText -Force)) }}";
     }
 

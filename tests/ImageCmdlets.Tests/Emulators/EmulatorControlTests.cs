@@ -234,12 +234,14 @@ public sealed class EmulatorControlTests
             await bed.Emulator.StartAsync();
             bed.Control = new EmulatorControlClient(bed.Emulator.BaseUri);
             var description = await bed.Control.GetAsync();
+            // The environment the description names (OpenStack: OS_AUTH_URL, ...) and no -Endpoint where it says so.
+            var environment = description["environment"]!.Properties.ToDictionary(v => v.Key, v => v.Value.AsString() ?? "");
             bed.Provider = ProviderRegistry.Find(description.GetString("provider")).Connect(new ConnectionRequest
             {
                 Region = description.GetString("defaultRegion"),
-                Endpoint = new Uri(description.GetString("endpoint")!),
+                Endpoint = description.GetBool("endpointParameter") == false ? null : new Uri(description.GetString("endpoint")!),
                 Credential = new AccessKeyCredential(description.GetString("accessKeyId")!, new Secret(description.GetString("secret")!)),
-                Environment = new FixedEnvironment(),
+                Environment = new FixedEnvironment(environment),
                 Transport = bed._transport,
             });
             return bed;

@@ -61,7 +61,18 @@ public sealed class EmulatorHostTests
                 var live = await control.GetAsync();
                 Assert.Equal(written.ToJson(), live.ToJson());
                 Assert.InRange(live.GetInt64("images") ?? 0, 12, 20);
-                Assert.Contains($"${provider} = @{{ Provider = '{provider}'; Region = '{live.GetString("defaultRegion")}'; Endpoint = '{live.GetString("endpoint")}'", script);
+                if (live.GetBool("endpointParameter") != false)
+                    Assert.Contains($"${provider} = @{{ Provider = '{provider}'; Region = '{live.GetString("defaultRegion")}'; Endpoint = '{live.GetString("endpoint")}'", script);
+                else
+                    Assert.Contains($"${provider} = @{{ Provider = '{provider}'; Region = '{live.GetString("defaultRegion")}'; Credential = ", script);
+                // The variables a client needs are set before the splatting line that relies on them.
+                foreach (var variable in live["environment"]!.Properties)
+                {
+                    var line = $"$env:{variable.Key} = '{variable.Value.AsString()}'";
+                    Assert.Contains(line, script);
+                    Assert.True(script.IndexOf(line, StringComparison.Ordinal) < script.IndexOf($"${provider} = @{{", StringComparison.Ordinal), $"{line} comes after ${provider}'s splatting line");
+                    Assert.Contains("  " + line, Output());
+                }
                 Assert.Contains($"Get-CloudImage @{provider}", Output());
             }
 

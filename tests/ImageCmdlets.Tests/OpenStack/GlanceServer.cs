@@ -32,10 +32,13 @@ public static class GlanceServer
         Variables ?? throw new InvalidOperationException(
             $"No OpenStack test server: {EnvFile} is missing. Run tools/openstack/install.sh and tools/openstack/start.sh first.");
 
-    /// <summary>The OS_* environment of the admin user (or of the demo user).</summary>
-    public static FixedEnvironment Environment_(bool demo = false, Action<Dictionary<string, string>>? change = null)
+    /// <summary>
+    /// The OS_* environment of the admin user (or of the demo user), from env.sh or from <paramref name="variables"/>
+    /// shaped like it (an emulator's).
+    /// </summary>
+    public static FixedEnvironment Environment_(bool demo = false, Action<Dictionary<string, string>>? change = null, IReadOnlyDictionary<string, string>? variables = null)
     {
-        var vars = new Dictionary<string, string>(Require());
+        var vars = new Dictionary<string, string>(variables ?? Require());
         if (demo)
         {
             vars["OS_USERNAME"] = vars["OS_CI_DEMO_USERNAME"];
@@ -89,9 +92,10 @@ public sealed class GlanceSeeder
     public string ProjectId { get; }
     public string Token => _token;
 
-    public static async Task<GlanceSeeder> LoginAsync(bool demo = false)
+    /// <summary>Logs in to the real Glance's Keystone, or to the one <paramref name="variables"/> (shaped like env.sh) name.</summary>
+    public static async Task<GlanceSeeder> LoginAsync(bool demo = false, IReadOnlyDictionary<string, string>? variables = null)
     {
-        var v = GlanceServer.Require();
+        var v = variables ?? GlanceServer.Require();
         var user = demo ? v["OS_CI_DEMO_USERNAME"] : v["OS_USERNAME"];
         var password = demo ? v["OS_CI_DEMO_PASSWORD"] : v["OS_PASSWORD"];
         var project = demo ? v["OS_CI_DEMO_PROJECT_NAME"] : v["OS_PROJECT_NAME"];

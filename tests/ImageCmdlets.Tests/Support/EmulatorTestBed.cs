@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
@@ -18,6 +19,32 @@ internal static class TestSettings
         RetryMaxDelay = TimeSpan.FromMilliseconds(40),
         JitterSeed = jitterSeed,
     };
+}
+
+/// <summary>The operations as the cmdlets run them, collected into a sink.</summary>
+internal static class TestRuns
+{
+    public static async Task<CollectingSink> ListAsync(IImageSession session, ImageQuery query, OperationSettings settings, params string[] ids)
+    {
+        var sink = new CollectingSink();
+        await ImageListing.RunAsync(session, query, ids, sink, settings);
+        return sink;
+    }
+
+    public static Task<CollectingSink> RemoveAsync(IImageSession session, OperationSettings settings, params string[] ids) =>
+        RunAsync(sink => new RemovalRun(session, DeleteOptions.Default, sink, settings), ids);
+
+    public static Task<CollectingSink> CheckAsync(IImageSession session, OperationSettings settings, params string[] ids) =>
+        RunAsync(sink => new DeletabilityRun(session, DeleteOptions.Default, sink, settings), ids);
+
+    private static async Task<CollectingSink> RunAsync(Func<CollectingSink, ImageRun> start, string[] ids)
+    {
+        var sink = new CollectingSink();
+        var run = start(sink);
+        foreach (var id in ids) run.Add(id);
+        await run.CompleteAsync();
+        return sink;
+    }
 }
 
 /// <summary>
@@ -44,14 +71,17 @@ internal abstract class EmulatorTestBed<TEmulator> : IAsyncDisposable where TEmu
 
     public static CallContext Call(IApiLog? log = null) => new(default, log ?? NullApiLog.Instance);
 
-    /// <summary>Connects the real provider to the emulator (the bed's key and region unless given).</summary>
-    protected IImageSession ConnectProvider(AccessKeyCredential? credential, string? region) =>
+    /// <summary>
+    /// Connects the real provider to the emulator (the bed's key and region unless given): -Endpoint where
+    /// the provider takes one, and only the environment the emulator says a client needs (unless given).
+    /// </summary>
+    protected IImageSession ConnectProvider(AccessKeyCredential? credential, string? region, IReadOnlyDictionary<string, string>? environment = null) =>
         _provider.Connect(new ConnectionRequest
         {
             Region = region ?? _region,
-            Endpoint = Emulator.BaseUri,
+            Endpoint = Emulator.EndpointIsParameter ? Emulator.BaseUri : null,
             Credential = credential ?? _credential,
-            Environment = new FixedEnvironment(),
+            Environment = new FixedEnvironment(environment ?? Emulator.ClientEnvironment),
             Transport = Transport,
         });
 
