@@ -16,10 +16,10 @@ namespace ImageCmdlets.Tests.Conformance;
 /// </summary>
 public sealed class EmulatorCloud : IAsyncDisposable
 {
-    private EmulatorCloud(EmulatorServer emulator)
+    private EmulatorCloud(EmulatorServer emulator, HttpTransport? transport)
     {
         Emulator = emulator;
-        Transport = new HttpTransport(new SocketsHttpHandler { UseCookies = false }, TimeSpan.FromSeconds(30));
+        Transport = transport ?? new HttpTransport(new SocketsHttpHandler { UseCookies = false }, TimeSpan.FromSeconds(30));
     }
 
     public EmulatorServer Emulator { get; }
@@ -27,22 +27,25 @@ public sealed class EmulatorCloud : IAsyncDisposable
     public ImageProvider Provider => ProviderRegistry.Find(Emulator.Provider);
     public EmulatorKey Key => Emulator.PrimaryKey!;
 
-    public static async Task<EmulatorCloud> StartAsync(EmulatorServer emulator)
+    public static async Task<EmulatorCloud> StartAsync(EmulatorServer emulator, HttpTransport? transport = null)
     {
         await emulator.StartAsync();
-        return new EmulatorCloud(emulator);
+        return new EmulatorCloud(emulator, transport);
     }
 
     /// <summary>A session with the emulator's key (or that key with another secret: a tampered signature).</summary>
-    public IImageSession Connect(string? secret = null) =>
-        Provider.Connect(new ConnectionRequest
+    public IImageSession Connect(string? secret = null) => Provider.Connect(Request(secret: secret));
+
+    /// <summary>What a user connecting to the emulator gives (another region or secret when asked).</summary>
+    public ConnectionRequest Request(string? region = null, string? secret = null) =>
+        new()
         {
-            Region = Emulator.DefaultRegion,
-            Endpoint = Emulator.BaseUri,
+            Region = region ?? Emulator.DefaultRegion,
+            Endpoint = Emulator.EndpointIsParameter ? Emulator.BaseUri : null,
             Credential = new AccessKeyCredential(Key.Id, new Secret(secret ?? Key.Secret), Key.Token is null ? null : new Secret(Key.Token)),
-            Environment = new FixedEnvironment(EnvironmentVariables()),
+            Environment = new FixedEnvironment(Emulator.ClientEnvironment),
             Transport = Transport,
-        });
+        };
 
     /// <summary>Adds an image in a condition (named uniquely when a prefix is given).</summary>
     public SeededImage Seed(string name, string condition = ImageCondition.Deletable) =>
@@ -50,11 +53,6 @@ public sealed class EmulatorCloud : IAsyncDisposable
             new Dictionary<string, string>()));
 
     public bool Exists(string id) => Emulator.CurrentImages.Any(i => i.Id == id);
-
-    /// <summary>The variables a client needs besides endpoint and credential, from the emulator's own description.</summary>
-    private IReadOnlyDictionary<string, string> EnvironmentVariables() =>
-        (Emulator.Describe()["environment"]?.Properties ?? Array.Empty<KeyValuePair<string, Json.JsonValue>>())
-            .ToDictionary(p => p.Key, p => p.Value.AsString() ?? "");
 
     public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }

@@ -237,14 +237,7 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
     [MemberData(nameof(HostileRegions))]
     public void A_hostile_region_is_refused_before_any_call(string region)
     {
-        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => _cloud.Provider.Connect(new ConnectionRequest
-        {
-            Region = region,
-            Endpoint = Emulator.BaseUri,
-            Credential = new Credentials.AccessKeyCredential(_cloud.Key.Id, new Credentials.Secret(_cloud.Key.Secret)),
-            Environment = new Credentials.FixedEnvironment(),
-            Transport = _cloud.Transport,
-        }));
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => _cloud.Provider.Connect(_cloud.Request(region: region)));
         Assert.Equal("InvalidRegion", ex.ErrorId);
         Assert.DoesNotContain("\n", ex.Message);
         Assert.Empty(Emulator.Calls);

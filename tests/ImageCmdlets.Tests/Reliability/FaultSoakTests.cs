@@ -9,6 +9,7 @@ using ImageCmdlets.Credentials;
 using ImageCmdlets.Emulators.Common;
 using ImageCmdlets.Operations;
 using ImageCmdlets.Providers;
+using ImageCmdlets.Tests.Conformance;
 using ImageCmdlets.Tests.Support;
 using ImageCmdlets.Transport;
 using Xunit;
@@ -42,8 +43,9 @@ public class FaultSoakTests
     {
         var images = Setting("IMAGECMDLETS_SOAK_IMAGES", 1_000);
         var outage = TimeSpan.FromSeconds(Setting("IMAGECMDLETS_SOAK_OUTAGE_SECONDS", 5));
-        await using var emulator = EmulatorCatalog.Create(EmulatorCatalog.Types.Single(t => t.Name == emulatorType));
-        await emulator.StartAsync();
+        var transport = new HttpTransport(new SocketsHttpHandler { UseCookies = false }, TimeSpan.FromSeconds(1));
+        await using var cloud = await EmulatorCloud.StartAsync(EmulatorCatalog.Create(EmulatorCatalog.Types.Single(t => t.Name == emulatorType)), transport);
+        var emulator = cloud.Emulator;
         var ids = Enumerable.Range(0, images)
             .Select(i => emulator.SeedImage(new ImageSeed($"soak-{i:d5}", emulator.DefaultRegion, ImageCondition.Deletable, DateTimeOffset.UtcNow.AddDays(-1), 10, new Dictionary<string, string>())).Id)
             .ToArray();
@@ -51,8 +53,7 @@ public class FaultSoakTests
         var missing = Enumerable.Range(0, 5).Select(i => ProviderRegistry.Find(emulator.Provider).Capabilities.ImageIdExample).Take(1);
         var input = ids.Concat(ids.Take(10)).Concat(missing).ToArray();
 
-        var transport = new HttpTransport(new SocketsHttpHandler { UseCookies = false }, TimeSpan.FromSeconds(1));
-        var session = new EmulatorSession(emulator, transport).Connect();
+        var session = cloud.Connect();
         emulator.RandomFaults = new FaultRates
         {
             ServerError = 0.025, ServiceUnavailable = 0.025, Throttle = 0.05, ConnectionReset = 0.01, Timeout = 0.01,
@@ -87,27 +88,4 @@ public class FaultSoakTests
             $"outcomes: {reportedDeleted.Count} deleted, {result.Sink.Errors.Count} errors ({string.Join(", ", result.Sink.Errors.GroupBy(e => e.Error.Code).Select(g => $"{g.Key} {g.Count()}"))}), " +
             $"{result.Sink.Removals.Count(r => r.Status == RemovalStatus.Duplicate)} duplicates; deleted by the cloud {deletedByCloud.Count}, twice 0; {watch.Elapsed.TotalSeconds:0.0} s");
     }
-}
-
-/// <summary>The module's real provider connected to an emulator with its own key, as the conformance suite does.</summary>
-internal sealed class EmulatorSession
-{
-    private readonly EmulatorServer _emulator;
-    private readonly HttpTransport _transport;
-
-    public EmulatorSession(EmulatorServer emulator, HttpTransport transport)
-    {
-        _emulator = emulator;
-        _transport = transport;
-    }
-
-    public IImageSession Connect() =>
-        ProviderRegistry.Find(_emulator.Provider).Connect(new ConnectionRequest
-        {
-            Region = _emulator.DefaultRegion,
-            Endpoint = _emulator.BaseUri,
-            Credential = new AccessKeyCredential(_emulator.PrimaryKey!.Id, new Secret(_emulator.PrimaryKey.Secret)),
-            Environment = new FixedEnvironment(),
-            Transport = _transport,
-        });
 }

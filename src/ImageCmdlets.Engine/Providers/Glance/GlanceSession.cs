@@ -53,7 +53,11 @@ internal sealed class GlanceSession : IImageSession
     {
         var id = imageIds.Single();
         var answer = await SendAsync(HttpMethod.Delete, new Uri($"{ImagesUrl()}/{Uri.EscapeDataString(id)}"), "DeleteImage", $"{Region} {id}", context).ConfigureAwait(false);
-        if (answer.IsSuccess) return new[] { ImageDeleteResult.Success(id, answer.RequestId) };
+        // Glance answers 204 with no body. A 2xx carrying something that is not JSON is not Glance's answer
+        // (a proxy, a truncated reply): whether the image went is unknown, and that is what is said.
+        if (answer.IsSuccess && (string.IsNullOrWhiteSpace(answer.Body) || answer.Json is not null))
+            return new[] { ImageDeleteResult.Success(id, answer.RequestId) };
+        if (answer.IsSuccess) throw new CloudApiException(EngineErrors.Unreadable(answer, "DeleteImage", "Glance's answer (no body, or JSON)"));
         return new[] { ImageDeleteResult.Failure(id, GlanceErrors.DeleteRefusal(answer) ?? throw GlanceErrors.CallFailure(answer, "DeleteImage")) };
     }
 

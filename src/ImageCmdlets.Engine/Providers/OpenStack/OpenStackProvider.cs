@@ -28,7 +28,7 @@ internal sealed class OpenStackProvider : ImageProvider
         ImageIdExample = "0b6e5ac5-3b54-4b37-a1b1-0d2f5e8c4f4e",
         States = new[] { "queued", "saving", "uploading", "importing", "active", "deactivated", "killed", "pending_delete", "deleted" },
         // Keystone region ids are free-form names (RegionOne, us-east-1, ...); they never reach a host or header.
-        RegionPattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", RegexOptions.CultureInvariant),
+        RegionPattern = new Regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", RegexOptions.CultureInvariant),
         NotFoundErrorCode = GlanceErrors.NotFound,
     };
 
