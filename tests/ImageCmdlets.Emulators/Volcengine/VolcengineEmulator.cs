@@ -391,12 +391,15 @@ public sealed class VolcengineEmulator : EmulatorServer
             .Set("Tags", tags);
     }
 
-    /// <summary>"image-" and twenty base-36 digits: a scrambled front and the serial at the end, so ids are unique, stable and look real.</summary>
+    /// <summary>
+    /// "image-" and twenty base-36 digits that look like the real ones: two multiples of the serial modulo 36^10.
+    /// The first multiplier is odd and not a multiple of 3 (coprime with 36^10), so ids never repeat.
+    /// </summary>
     private string NewImageId()
     {
-        var serial = NextSerial();
-        var scrambled = unchecked((ulong)serial * 0x9E3779B97F4A7C15UL) % 3656158440062976UL; // 36^10
-        return "image-" + Base36((long)scrambled, 14) + Base36(serial, 6);
+        const ulong Digits10 = 3656158440062976; // 36^10
+        var serial = (UInt128)(ulong)NextSerial();
+        return "image-" + Base36((long)(ulong)(serial * 2259566416424113 % Digits10), 10) + Base36((long)(ulong)(serial * 1392996865663993 % Digits10), 10);
     }
 
     protected override EmulatorResponse ThrottlingAnswer() =>
