@@ -57,7 +57,6 @@ public sealed class VolcengineEmulator : EmulatorServer
     private readonly List<VolcengineEmulatorImage> _images = new();
     private readonly HashSet<string> _snapshots = new(StringComparer.Ordinal);
     private readonly List<VolcengineCall> _requests = new();
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _recentCalls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Code, string Message)> _imageErrors = new(StringComparer.Ordinal);
     private readonly string _defaultRegion;
 
@@ -80,9 +79,6 @@ public sealed class VolcengineEmulator : EmulatorServer
         Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ThenBy(r => r, StringComparer.Ordinal).ToList();
 
     public override IReadOnlyDictionary<string, string?> Conditions => DeleteAnswers;
-
-    /// <summary>Calls per second accepted for each action; more answer 429 AccountFlowLimitExceeded. Null = no limit (none is published).</summary>
-    public int? CallsPerSecondLimit { get; set; }
 
     /// <summary>Registers a key pair; a token makes it a temporary key that must come with X-Security-Token.</summary>
     public void AddKey(string accessKeyId, string secretKey, string? token = null) => RegisterKey(accessKeyId, secretKey, token);
@@ -151,7 +147,6 @@ public sealed class VolcengineEmulator : EmulatorServer
         var answer = Refusal(request)
             ?? Authenticate(request, query, out region)
             ?? Validate(parameters, action)
-            ?? RateLimit(action)
             ?? Dispatch(action, parameters, region);
         lock (_gate)
             _requests.Add(new VolcengineCall(Clock(), action, parameters, answer.Status,
@@ -236,20 +231,6 @@ public sealed class VolcengineEmulator : EmulatorServer
         return version != ApiVersion
             ? Error(404, "InvalidActionOrVersion", 100008, $"Version {version} of {action} is not found.")
             : null;
-    }
-
-    private EmulatorResponse? RateLimit(string action)
-    {
-        if (CallsPerSecondLimit is not int limit) return null;
-        var now = Clock();
-        lock (_gate)
-        {
-            if (!_recentCalls.TryGetValue(action, out var recent)) _recentCalls[action] = recent = new Queue<DateTimeOffset>();
-            while (recent.Count > 0 && now - recent.Peek() >= TimeSpan.FromSeconds(1)) recent.Dequeue();
-            if (recent.Count >= limit) return Error(429, "AccountFlowLimitExceeded", 0, $"More than {limit} {action} calls per second for this account.");
-            recent.Enqueue(now);
-        }
-        return null;
     }
 
     private EmulatorResponse Dispatch(string action, Dictionary<string, string> parameters, string region) => action switch
@@ -441,23 +422,11 @@ public sealed class VolcengineEmulator : EmulatorServer
         }
     }
 
-    /// <summary>Control setting callsPerSecond: calls per second accepted for each action (null = no limit).</summary>
-    protected override bool TryApplySetting(string name, JsonValue value)
-    {
-        if (name != "callsPerSecond") return false;
-        if (value.Kind == JsonKind.Null) CallsPerSecondLimit = null;
-        else if (value.AsInt64() is long perSecond and >= 1 and <= 100_000) CallsPerSecondLimit = (int)perSecond;
-        else return false;
-        return true;
-    }
-
     protected override void ResetProviderState()
     {
         lock (_gate)
         {
-            CallsPerSecondLimit = null;
             _requests.Clear();
-            _recentCalls.Clear();
             _imageErrors.Clear();
         }
     }

@@ -29,10 +29,10 @@ internal sealed class VolcengineSession : AccessKeySession
 
         var (result, requestId) = await CallAsync("DescribeImages", parameters, $"{Region} {(pageToken is null ? "first page" : "next page")}", context).ConfigureAwait(false);
         var images = ReadImages(result, requestId);
-        // Pass NextToken back until it comes back empty; an empty page also ends it, so a shrinking list cannot loop.
+        // Pass NextToken back until it comes back empty (a page may be empty and still not the last one with a
+        // token-based listing); a token that repeats is stopped by the operations layer.
         var next = result.GetString("NextToken");
-        var more = images.Count > 0 && !string.IsNullOrEmpty(next);
-        return new ImagePage(images, more ? next : null, requestId, result.GetInt64("TotalCount"));
+        return new ImagePage(images, string.IsNullOrEmpty(next) ? null : next, requestId, result.GetInt64("TotalCount"));
     }
 
     public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
