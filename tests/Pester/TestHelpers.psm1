@@ -165,6 +165,17 @@ $script:CredentialConventions = @{
             $config | ConvertTo-Json -Depth 5 | Set-Content $file
         }
     }
+    Volcengine = @{
+        Variables = @{ Id = 'VOLCENGINE_ACCESS_KEY'; Secret = 'VOLCENGINE_SECRET_KEY'; Region = 'VOLCENGINE_REGION' }
+        WriteProfile = {
+            param($HomeDir, $Name, $Key, $Secret, $Region)
+            $file = Join-Path $HomeDir '.volcengine/config.json'
+            $config = if (Test-Path $file) { Get-Content -Raw $file | ConvertFrom-Json } else { [pscustomobject]@{ current = 'default'; profiles = [pscustomobject]@{} } }
+            $config.profiles | Add-Member -Force -NotePropertyName $Name -NotePropertyValue ([pscustomobject]@{ name = $Name; mode = 'ak'; 'access-key' = $Key; 'secret-key' = $Secret; region = $Region })
+            $null = New-Item -ItemType Directory -Force (Split-Path $file)
+            $config | ConvertTo-Json -Depth 5 | Set-Content $file
+        }
+    }
 }
 
 function Get-CredentialConvention([string] $Provider) { $script:CredentialConventions[$Provider] }

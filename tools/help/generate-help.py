@@ -8,23 +8,23 @@ from xml.sax.saxutils import escape as x
 CONNECTION = [
     ("Endpoint", "String", False, "false", "Overrides the API host, for private clouds, emulators or a fixed Glance URL (OpenStack). Must be https; plain http is accepted only for 127.0.0.1, ::1 and localhost. Checked before any call."),
     ("Credential", "PSCredential", False, "false", "Credentials for this call: user name = access key id (OpenStack: user name), password = secret key (OpenStack: password). Without it, the provider's environment variables and then its CLI credential files are used. Secrets are never written to any output stream."),
-    ("ProfileName", "String", False, "false", "A named profile of the provider's own CLI (tccli, aliyun). A profile that does not exist is an error, never a fallback."),
+    ("ProfileName", "String", False, "false", "A named profile of the provider's own CLI (tccli, aliyun, ve). A profile that does not exist is an error, never a fallback."),
 ]
 INPUT = [
     ("InputObject", "CloudImage", True, "true (ByValue)", "Images from Get-CloudImage. Each keeps its own provider, region and connection; it is never re-targeted to defaults."),
     ("ImageId", "String[]", True, "true (ByValue, ByPropertyName)", "Image ids: plain strings, or objects with an ImageId (or Id) property such as rows of Import-Csv. Empty or malformed ids are reported as errors before any call."),
-    ("Provider", "String", True, "true (ByPropertyName)", "The cloud: OpenStack, Tencent or Alibaba. Tab completion lists them."),
+    ("Provider", "String", True, "true (ByPropertyName)", "The cloud: OpenStack, Tencent, Alibaba or Volcengine. Tab completion lists them."),
     ("Region", "String", False, "true (ByPropertyName)", "The region. Defaults to the provider's region environment variable or profile (OpenStack: OS_REGION_NAME, or the catalog's first image endpoint)."),
 ]
 CMDLETS = [
     dict(verb="Get", noun="CloudImage", synopsis="Lists custom machine images, streaming each page as it arrives.",
          description=["Get-CloudImage lists the account's own custom images in one region of one cloud (add -AllVisible for public and shared images too). Each page is written to the pipeline as soon as it arrives, so piping into Remove-CloudImage starts deleting before the listing ends.",
                       "Filters are applied by the cloud where its API can, and always again locally, so the result is the same on every provider. With -ImageId, the named images are looked up and each missing one is reported as an ObjectNotFound error."],
-         params=[("Provider", "String", True, "false", "The cloud: OpenStack, Tencent or Alibaba."),
+         params=[("Provider", "String", True, "false", "The cloud: OpenStack, Tencent, Alibaba or Volcengine."),
                  ("Region", "String", False, "false", "The region (default: the provider's environment variable or profile)."),
                  ("ImageId", "String[]", False, "false", "Look up these ids instead of listing."),
                  ("Name", "String[]", False, "false", "Image names to keep; wildcards (*, ?, [a-z]) allowed, case-insensitive."),
-                 ("State", "String[]", False, "false", "Provider states to keep, e.g. NORMAL (Tencent), Available (Alibaba), active (OpenStack)."),
+                 ("State", "String[]", False, "false", "Provider states to keep, e.g. NORMAL (Tencent), Available (Alibaba), available (Volcengine), active (OpenStack)."),
                  ("CreatedBefore", "DateTime", False, "false", "Keep images created before this time."),
                  ("CreatedAfter", "DateTime", False, "false", "Keep images created after this time."),
                  ("Tag", "String[]", False, "false", "Tag filters, 'key' or 'key=value'; all must match."),
@@ -45,7 +45,7 @@ CMDLETS = [
          description=["Remove-CloudImage deletes each image it receives and writes one CloudImageRemoval per image (Deleted, Deleting, WouldDelete, Declined or Duplicate), or a non-terminating error whose FullyQualifiedErrorId is the cloud's error code. Every input image gets exactly one outcome; an image given twice is deleted once.",
                       "Its ConfirmImpact is High, so PowerShell asks before each deletion unless -Confirm:$false or -Force is given. Under -WhatIf (or $WhatIfPreference) nothing is deleted: the cloud is asked to validate instead (its DryRun where the API has one, otherwise a check of the image's description) and the outcome is reported as WouldDelete or as the error a real deletion would give.",
                       "Images are deleted in batches where the API takes several ids, concurrently within the cloud's documented limits, paced to its documented rate, with retries on throttling and transient failures. Ctrl+C cancels the calls in flight."],
-         params=INPUT + [("DeleteSnapshot", "SwitchParameter", False, "false", "Also delete the snapshots the image was made from (Tencent's DeleteBindedSnap). This is irreversible and is confirmed separately unless -Force. Refused for providers without such an option."),
+         params=INPUT + [("DeleteSnapshot", "SwitchParameter", False, "false", "Also delete the snapshots the image was made from (Tencent's DeleteBindedSnap, Volcengine's DeleteBindedSnapshots). This is irreversible and is confirmed separately unless -Force. Refused for providers without such an option."),
                          ("EvenIfInUse", "SwitchParameter", False, "false", "Delete the image even when instances use it (Alibaba's Force flag). This is not PowerShell's -Force: it is confirmed separately unless -Force. Refused for providers without such an option."),
                          ("Force", "SwitchParameter", False, "false", "Suppresses confirmation prompts (unless -Confirm is given explicitly). It never overrides -WhatIf or $WhatIfPreference."),
                          ("WhatIf", "SwitchParameter", False, "false", "Deletes nothing: the cloud validates each deletion (DryRun or description-based check) and the outcome is reported."),

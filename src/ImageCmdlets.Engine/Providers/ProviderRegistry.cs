@@ -12,6 +12,7 @@ public static class ProviderRegistry
         new OpenStack.OpenStackProvider(),
         new Alibaba.AlibabaProvider(),
         new Tencent.TencentProvider(),
+        new Volcengine.VolcengineProvider(),
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);
