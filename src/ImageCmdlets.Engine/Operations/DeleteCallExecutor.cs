@@ -140,6 +140,8 @@ internal sealed class DeleteCallExecutor
         }
         catch (CloudApiException ex)
         {
+            // Stop the run before this call's slot is freed, so that no queued batch starts after a fatal answer.
+            if (ex.Error.IsFatal) _run.RecordFatal(ex.Error);
             return (null, ex.Error);
         }
         catch (OperationCanceledException) when (!_run.Stop.Aborting.IsCancellationRequested && !_run.Stopping.IsCancellationRequested)

@@ -41,7 +41,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     [InlineData(Tamper.Nonce)]
     [InlineData(Tamper.ContentHashHeader)]
     [InlineData(Tamper.Signature)]
-    public async Task AOneBitChangeIsRefusedAsSignatureDoesNotMatch(Tamper tamper)
+    public async Task A_one_bit_change_is_refused_as_signature_does_not_match(Tamper tamper)
     {
         var provider = _bed.Connect(tamper == Tamper.Secret
             ? new AccessKeyCredential(AlibabaTestBed.KeyId, new Secret(FlipFirstDigit(AlibabaTestBed.KeySecret)))
@@ -128,7 +128,7 @@ public sealed class AlibabaEmulatorAuthTests : IAsyncLifetime
     [InlineData(-16, "InvalidTimeStamp.Expired")]
     [InlineData(14, null)]
     [InlineData(-14, null)]
-    public async Task TheDateMustBeWithinFifteenMinutesOfTheServerClock(int serverAheadMinutes, string? code)
+    public async Task The_date_must_be_within_fifteen_minutes_of_the_server_clock(int serverAheadMinutes, string? code)
     {
         _bed.Emulator.Clock = () => DateTimeOffset.UtcNow.AddMinutes(serverAheadMinutes);
 

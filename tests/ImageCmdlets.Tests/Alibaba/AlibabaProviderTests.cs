@@ -241,7 +241,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     [InlineData("importing", "ImageIsImporting", ErrorKind.InvalidState)]
     [InlineData("exporting", "ImageIsExporting", ErrorKind.InvalidState)]
     [InlineData("copying", "OperationDenied.ImageCopying", ErrorKind.InvalidState)]
-    public async Task BusyOrSharedImagesAreRefusedPerImage(string kind, string code, ErrorKind errorKind)
+    public async Task Busy_or_shared_images_are_refused_per_image(string kind, string code, ErrorKind errorKind)
     {
         var image = kind switch
         {
@@ -343,7 +343,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     [InlineData(FaultKind.ServiceUnavailable, ErrorKind.ServerError)]
     [InlineData(FaultKind.MalformedBody, ErrorKind.InvalidResponse)]
     [InlineData(FaultKind.ConnectionReset, ErrorKind.Connection)]
-    public async Task FaultsBecomeCallLevelErrors(FaultKind fault, ErrorKind kind)
+    public async Task Faults_become_call_level_errors(FaultKind fault, ErrorKind kind)
     {
         Emulator.Seed(AlibabaTestBed.Image("m-ok"));
         Emulator.InjectFaults(new Fault(fault, "DescribeImages"), new Fault(fault, "DeleteImage"));
@@ -367,7 +367,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
     [InlineData("DescribeImages", 400, "IncompleteSignature", ErrorKind.Authentication)]
     [InlineData("DescribeImages", 400, "InvalidTimeStamp.Format", ErrorKind.Authentication)]
     [InlineData("DescribeImages", 400, "SomeUndocumentedCode", ErrorKind.InvalidArgument)]
-    public async Task DocumentedCodesMapToTheirKind(string action, int status, string code, ErrorKind kind)
+    public async Task Documented_codes_map_to_their_kind(string action, int status, string code, ErrorKind kind)
     {
         Emulator.InjectError(action, status, code, "Injected.");
 

@@ -308,7 +308,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [InlineData(FaultKind.ServiceUnavailable, ErrorKind.ServerError)]
     [InlineData(FaultKind.MalformedBody, ErrorKind.InvalidResponse)]
     [InlineData(FaultKind.ConnectionReset, ErrorKind.Connection)]
-    public async Task FaultsBecomeTheRightKindOfError(FaultKind fault, ErrorKind kind)
+    public async Task Faults_become_the_right_kind_of_error(FaultKind fault, ErrorKind kind)
     {
         var ids = Emulator.SeedPrivateImages(1);
         Emulator.InjectFaults(new Fault(fault, "DeleteImages"));
@@ -382,7 +382,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     // A bare 404 (a proxy, a wrong path) must never read as "image not found".
     [InlineData(404, "Not Found", ErrorKind.InvalidResponse)]
     [InlineData(400, "Bad Request", ErrorKind.InvalidResponse)]
-    public void AnswersWithoutATencentBodyAreClassifiedByStatus(int status, string body, ErrorKind kind)
+    public void Answers_without_a_tencent_body_are_classified_by_status(int status, string body, ErrorKind kind)
     {
         var ex = Assert.Throws<CloudApiException>(() => TencentErrors.ReadResponse(Exchange(status, body), "DescribeImages"));
         Assert.Equal(kind, ex.Error.Kind);
@@ -416,7 +416,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [InlineData("UnsupportedRegion", ErrorKind.InvalidConfiguration)]
     [InlineData("InvalidParameter.InvalidParameterCoexistImageIdsFilters", ErrorKind.InvalidArgument)]
     [InlineData("SomethingNew.NobodyDocumented", ErrorKind.Unknown)]
-    public void DocumentedCodesMapToTheirKinds(string code, ErrorKind kind) => Assert.Equal(kind, TencentErrors.Map.KindOf(code));
+    public void Documented_codes_map_to_their_kinds(string code, ErrorKind kind) => Assert.Equal(kind, TencentErrors.Map.KindOf(code));
 
     [Theory]
     [InlineData("PRIVATE_IMAGE", "NORMAL", null)]
@@ -427,7 +427,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [InlineData("PRIVATE_IMAGE", "IMPORTING", "InvalidImageId.IncorrectState")]
     [InlineData("SHARED_IMAGE", "NORMAL", "InvalidParameterValue.InvalidImageIdIsShared")]
     [InlineData("PUBLIC_IMAGE", "NORMAL", "UnauthorizedOperation.ImageNotBelongToAccount")]
-    public void AssessmentGivesTheCodeARealDeleteWould(string type, string state, string? code)
+    public void Assessment_gives_the_code_a_real_delete_would(string type, string state, string? code)
     {
         var provider = _bed.Connect();
         var reasons = provider.AssessImage(new CloudImage { ImageId = "img-abcdefgh", ImageType = type, State = state }, DeleteOptions.Default);
@@ -443,7 +443,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
     [InlineData("img-MFIH409Y", false)]
     [InlineData("img-1234567", false)]
     [InlineData("ami-12345678", false)]
-    public void TheImageIdPatternFollowsTheDocumentedShape(string id, bool valid) =>
+    public void The_image_id_pattern_follows_the_documented_shape(string id, bool valid) =>
         Assert.Equal(valid, ProviderRegistry.Find(TencentProvider.ProviderName).Capabilities.ImageIdPattern.IsMatch(id));
 
     private JsonValue LastBody(string action) => JsonValue.Parse(Emulator.CallsOf(action).Last().Body);

@@ -62,7 +62,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     private static AccessKeySettings Resolve(ConnectionRequest request) => VolcengineCredentials.Resolve(request);
 
     [Fact]
-    public void TheCredentialParameterComesFirst()
+    public void The_credential_parameter_comes_first()
     {
         WriteConfig();
         var settings = Resolve(new ConnectionRequest
@@ -75,7 +75,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void EnvironmentVariablesGiveKeysTokenAndRegion()
+    public void Environment_variables_give_keys_token_and_region()
     {
         var settings = Resolve(new ConnectionRequest
         {
@@ -88,7 +88,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void EnvironmentVariablesComeBeforeTheDefaultProfileButItsRegionStillCounts()
+    public void Environment_variables_come_before_the_default_profile_but_its_region_still_counts()
     {
         WriteConfig();
         var settings = Resolve(new ConnectionRequest { Environment = Env(EnvKeys()) });
@@ -97,7 +97,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheCurrentProfileIsTheDefault()
+    public void The_current_profile_is_the_default()
     {
         WriteConfig();
         var settings = Resolve(new ConnectionRequest { Environment = Env() });
@@ -106,14 +106,14 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void WithoutCurrentTheProfileNamedDefaultIsUsed()
+    public void Without_current_the_profile_named_default_is_used()
     {
         WriteConfig(CliConfig.Replace("\"current\": \"work\",", "", StringComparison.Ordinal));
         Assert.Equal("AKLTdefault", Resolve(new ConnectionRequest { Environment = Env() }).Credential.Id);
     }
 
     [Fact]
-    public void VolcengineProfileChoosesTheDefaultProfile()
+    public void Volcengine_profile_chooses_the_default_profile()
     {
         WriteConfig();
         var settings = Resolve(new ConnectionRequest { Environment = Env(("VOLCENGINE_PROFILE", "temp")) });
@@ -121,7 +121,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ANamedProfileComesBeforeTheEnvironment()
+    public void A_named_profile_comes_before_the_environment()
     {
         WriteConfig();
         var settings = Resolve(new ConnectionRequest { ProfileName = "default", Environment = Env(EnvKeys(("VOLCENGINE_REGION", "cn-hongkong"))) });
@@ -130,7 +130,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AMissingNamedProfileIsAnErrorNeverAFallback()
+    public void A_missing_named_profile_is_an_error_never_a_fallback()
     {
         WriteConfig();
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
@@ -141,7 +141,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ANamedProfileWithoutAnyConfigFileIsAnError()
+    public void A_named_profile_without_any_config_file_is_an_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
             Resolve(new ConnectionRequest { ProfileName = "default", Region = "cn-beijing", Environment = Env(EnvKeys()) }));
@@ -149,7 +149,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AMissingProfileNamedByVolcengineProfileIsAnError()
+    public void A_missing_profile_named_by_volcengine_profile_is_an_error()
     {
         WriteConfig();
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
@@ -159,7 +159,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void TheConfigFileVariableMovesTheFile()
+    public void The_config_file_variable_moves_the_file()
     {
         var path = WriteConfig(path: Path.Combine(_home, "elsewhere", "ve.json"));
         var settings = Resolve(new ConnectionRequest { ProfileName = "temp", Environment = Env(("VOLCENGINE_CLI_CONFIG_FILE", path)) });
@@ -168,7 +168,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AnSsoProfileIsRefusedButItsRegionStillServes()
+    public void An_sso_profile_is_refused_but_its_region_still_serves()
     {
         WriteConfig();
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { ProfileName = "sso", Environment = Env() }));
@@ -179,7 +179,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void AProfileWithOnlyOneKeyIsAnErrorThatNamesNeitherSecret()
+    public void A_profile_with_only_one_key_is_an_error_that_names_neither_secret()
     {
         WriteConfig();
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { ProfileName = "half", Environment = Env() }));
@@ -188,7 +188,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ARegionOnlyProfileGivesItsRegionToEnvironmentKeys()
+    public void A_region_only_profile_gives_its_region_to_environment_keys()
     {
         WriteConfig();
         var settings = Resolve(new ConnectionRequest { Environment = Env(EnvKeys(("VOLCENGINE_PROFILE", "regionOnly"))) });
@@ -198,7 +198,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ABrokenConfigIsAnErrorThatNeverQuotesIt()
+    public void A_broken_config_is_an_error_that_never_quotes_it()
     {
         WriteConfig("{\"profiles\": {\"default\": {\"secret-key\": \"" + CliSecret + "\"");
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { Environment = Env() }));
@@ -207,7 +207,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void ABrokenConfigThatIsNotNeededIsNotRead()
+    public void A_broken_config_that_is_not_needed_is_not_read()
     {
         WriteConfig("not json at all");
         var settings = Resolve(new ConnectionRequest { Environment = Env(EnvKeys(("VOLCENGINE_REGION", "cn-beijing"))) });
@@ -215,7 +215,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NothingAnywhereIsAMissingCredentialNamingTheSources()
+    public void Nothing_anywhere_is_a_missing_credential_naming_the_sources()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { Region = "cn-beijing", Environment = Env() }));
         Assert.Equal("MissingCredential", ex.ErrorId);
@@ -224,7 +224,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void NoRegionAnywhereIsAnError()
+    public void No_region_anywhere_is_an_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest { Environment = Env(EnvKeys()) }));
         Assert.Equal("MissingRegion", ex.ErrorId);
@@ -232,7 +232,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     }
 
     [Fact]
-    public void OnlyOneKeyVariableIsAnError()
+    public void Only_one_key_variable_is_an_error()
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() =>
             Resolve(new ConnectionRequest { Region = "cn-beijing", Environment = Env(("VOLCENGINE_ACCESS_KEY", "AKLTx")) }));
@@ -245,7 +245,7 @@ public sealed class VolcengineCredentialTests : IDisposable
     [InlineData("AKLTbad\r\nX-Injected: 1", null)]
     [InlineData("AKLTgood", "token with spaces")]
     [InlineData("AKLTgood", "token\nX-Injected: 1")]
-    public void CredentialsThatWouldBendAHeaderAreRefusedBeforeAnyCall(string accessKeyId, string? token)
+    public void Credentials_that_would_bend_a_header_are_refused_before_any_call(string accessKeyId, string? token)
     {
         var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => Resolve(new ConnectionRequest
         {

@@ -41,7 +41,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ListingStreamsEveryCustomImageAcrossPages()
+    public async Task Listing_streams_every_custom_image_across_pages()
     {
         var seeded = Emulator.SeedPrivateImages(250, "ci-build");
         Emulator.AddImage(new VolcengineEmulatorImage { Name = "ci-build-public", Visibility = "public" });
@@ -57,7 +57,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TwoHundredFiftyIdsAreDeletedInExactlyThreeDeleteImagesCalls()
+    public async Task Two_hundred_fifty_ids_are_deleted_in_exactly_three_delete_images_calls()
     {
         var ids = Emulator.SeedPrivateImages(250);
 
@@ -113,7 +113,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AMixedBatchPartlySucceedsAndEveryImageGetsItsOwnVolcengineOutcomeFromOneCall()
+    public async Task A_mixed_batch_partly_succeeds_and_every_image_gets_its_own_volcengine_outcome_from_one_call()
     {
         var (deletable, refused, hidden, input) = SeedMixed();
 
@@ -137,7 +137,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WhatIfMakesNoDeleteCallAndReportsDescribeBasedVerdicts()
+    public async Task What_if_makes_no_delete_call_and_reports_describe_based_verdicts()
     {
         var (deletable, refused, hidden, input) = SeedMixed();
         var before = Emulator.ImageIds;
@@ -158,7 +158,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TestCloudImageDeletableTakesTheSamePathAndGivesTheSameCodes()
+    public async Task Test_cloud_image_deletable_takes_the_same_path_and_gives_the_same_codes()
     {
         var (deletable, refused, hidden, input) = SeedMixed();
         var whatIf = await RemoveAsync(new DeleteOptions { DryRun = true }, input);
@@ -184,7 +184,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SnapshotsGoOnlyWhenAsked()
+    public async Task Snapshots_go_only_when_asked()
     {
         var withSnapshots = Emulator.AddImage(new VolcengineEmulatorImage { Name = "a", SnapshotIds = new[] { "snap-aaaaaaa1" } }).ImageId;
         var keepSnapshots = Emulator.AddImage(new VolcengineEmulatorImage { Name = "b", SnapshotIds = new[] { "snap-bbbbbbb1" } }).ImageId;
@@ -198,7 +198,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThrottlingIsAbsorbedByRetriesWithoutLosingOrDuplicatingOutcomes()
+    public async Task Throttling_is_absorbed_by_retries_without_losing_or_duplicating_outcomes()
     {
         var ids = Emulator.SeedPrivateImages(250);
         Emulator.InjectFaults(Enumerable.Repeat(new Fault(FaultKind.Throttle, "DeleteImages"), 5).ToArray());
@@ -221,7 +221,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task InjectedFaultsStillGiveExactlyOneOutcomePerImage()
+    public async Task Injected_faults_still_give_exactly_one_outcome_per_image()
     {
         var ids = Emulator.SeedPrivateImages(250);
         Emulator.InjectFaults(
@@ -244,7 +244,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnInternalErrorForEveryImageOfACallIsRetriedAndAnswersOnce()
+    public async Task An_internal_error_for_every_image_of_a_call_is_retried_and_answers_once()
     {
         var ids = Emulator.SeedPrivateImages(3);
         foreach (var id in ids) Emulator.InjectImageError(id, "InternalError");
@@ -258,7 +258,7 @@ public sealed class VolcengineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BadCredentialsHaltTheRunWithNothingDeletedAndNoSecret()
+    public async Task Bad_credentials_halt_the_run_with_nothing_deleted_and_no_secret()
     {
         const string wrongSecret = "bm90VGhlUmlnaHRTZWNyZXQwMDAwMDAwMDAwMDE=";
         var ids = Emulator.SeedPrivateImages(250);

@@ -28,7 +28,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     private IReadOnlyDictionary<string, string> LastParameters(string action) => Emulator.RequestsOf(action).Last().Parameters;
 
     [Fact]
-    public async Task ListingReadsEveryCustomImageAcrossPagesWithNextToken()
+    public async Task Listing_reads_every_custom_image_across_pages_with_next_token()
     {
         var seeded = Emulator.SeedPrivateImages(230);
         Emulator.AddImage(new VolcengineEmulatorImage { Name = "public", Visibility = "public" });
@@ -60,7 +60,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IncludeNonCustomDropsTheVisibilityFilter()
+    public async Task Include_non_custom_drops_the_visibility_filter()
     {
         Emulator.SeedPrivateImages(2);
         Emulator.AddImage(new VolcengineEmulatorImage { Name = "public", Visibility = "public" });
@@ -73,7 +73,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NameStateAndTagFiltersGoToTheServer()
+    public async Task Name_state_and_tag_filters_go_to_the_server()
     {
         Emulator.AddImage(new VolcengineEmulatorImage { Name = "release-1", Tags = new Dictionary<string, string> { ["team"] = "ci", ["temp"] = "1" } });
         Emulator.AddImage(new VolcengineEmulatorImage { Name = "release-2", Tags = new Dictionary<string, string> { ["team"] = "web", ["temp"] = "1" } });
@@ -97,7 +97,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ServerSideFiltersAreOnlyEverASupersetOfWhatTheClientSideKeeps()
+    public void Server_side_filters_are_only_ever_a_superset_of_what_the_client_side_keeps()
     {
         var sent = VolcengineSession.ListParameters(new ImageQuery
         {
@@ -113,7 +113,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ThePageSizeIsTheQuerysAndAtMostOneHundred()
+    public async Task The_page_size_is_the_querys_and_at_most_one_hundred()
     {
         Emulator.SeedPrivateImages(12);
         var session = _bed.Connect();
@@ -129,7 +129,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OnlyAnEmptyNextTokenEndsTheListingAndARepeatedOneIsStopped()
+    public async Task Only_an_empty_next_token_ends_the_listing_and_a_repeated_one_is_stopped()
     {
         // Token-based pages may come back empty before the last one: answers scripted below, one per call.
         var answers = new Queue<string>(new[]
@@ -165,7 +165,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DescribeByIdsFindsImagesOfAnyVisibilityAndLeavesOutMissingOnes()
+    public async Task Describe_by_ids_finds_images_of_any_visibility_and_leaves_out_missing_ones()
     {
         var ids = Emulator.SeedPrivateImages(30);
         var shared = Emulator.AddImage(new VolcengineEmulatorImage { Name = "theirs", Visibility = "shared" }).ImageId;
@@ -181,7 +181,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DescribeOfNoIdsMakesNoCall()
+    public async Task Describe_of_no_ids_makes_no_call()
     {
         Emulator.SeedPrivateImages(1);
         Assert.Empty(await _bed.Connect().DescribeImagesAsync(Array.Empty<string>(), VolcengineTestBed.Call()));
@@ -189,7 +189,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ImagesAreMappedWithTheirFields()
+    public async Task Images_are_mapped_with_their_fields()
     {
         var seeded = Emulator.AddImage(new VolcengineEmulatorImage
         {
@@ -220,7 +220,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task DeleteSendsDeleteBindedSnapshotsExplicitlyAndKeepsSnapshotsUnlessAsked(bool deleteSnapshots)
+    public async Task Delete_sends_delete_binded_snapshots_explicitly_and_keeps_snapshots_unless_asked(bool deleteSnapshots)
     {
         var a = Emulator.AddImage(new VolcengineEmulatorImage { Name = "a", SnapshotIds = new[] { "snap-a0000001" } });
         var b = Emulator.AddImage(new VolcengineEmulatorImage { Name = "b", SnapshotIds = new[] { "snap-b0000001" } });
@@ -241,7 +241,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WithoutTheFlagTheServiceWouldDeleteTheSnapshots()
+    public async Task Without_the_flag_the_service_would_delete_the_snapshots()
     {
         // Why the flag is always sent: the emulator, like the service, deletes bound snapshots by default.
         var image = Emulator.AddImage(new VolcengineEmulatorImage { Name = "a", SnapshotIds = new[] { "snap-a0000001" } });
@@ -267,7 +267,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(RefusedImages))]
-    public async Task ACallPartlySucceedsAndEachImageGetsItsOwnAnswer(VolcengineEmulatorImage refused, string code, ErrorKind kind)
+    public async Task A_call_partly_succeeds_and_each_image_gets_its_own_answer(VolcengineEmulatorImage refused, string code, ErrorKind kind)
     {
         var good = Emulator.SeedPrivateImages(2);
         var bad = Emulator.AddImage(refused with { Name = "refused" }).ImageId;
@@ -287,7 +287,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ACallWhoseEveryImageFailedWithInternalErrorFailsAsAWholeToBeRetried()
+    public async Task A_call_whose_every_image_failed_with_internal_error_fails_as_a_whole_to_be_retried()
     {
         var ids = Emulator.SeedPrivateImages(3);
         foreach (var id in ids.Take(2)) Emulator.InjectImageError(id, "InternalError");
@@ -304,7 +304,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NoDryRunAndNoMoreThanAHundredIdsAreEverSent()
+    public async Task No_dry_run_and_no_more_than_a_hundred_ids_are_ever_sent()
     {
         var ids = Emulator.SeedPrivateImages(101);
         var session = _bed.Connect();
@@ -315,7 +315,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EveryCallSendsAUserAgentNamingTheModuleAndItsVersion()
+    public async Task Every_call_sends_a_user_agent_naming_the_module_and_its_version()
     {
         var version = Regex.Match(File.ReadAllText(Path.Combine(CmdletMetadataTests.RepoRoot(), "ImageCmdlets.psd1")), "ModuleVersion\\s*=\\s*'([0-9.]+)'").Groups[1].Value;
         var ids = Emulator.SeedPrivateImages(1);
@@ -332,7 +332,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [InlineData(FaultKind.MalformedBody, ErrorKind.InvalidResponse)]
     [InlineData(FaultKind.ConnectionReset, ErrorKind.Connection)]
     [InlineData(FaultKind.Throttle, ErrorKind.Throttled)]
-    public async Task FaultsBecomeTheRightKindOfError(FaultKind fault, ErrorKind kind)
+    public async Task Faults_become_the_right_kind_of_error(FaultKind fault, ErrorKind kind)
     {
         var ids = Emulator.SeedPrivateImages(1);
         Emulator.InjectFaults(new Fault(fault, "DeleteImages"));
@@ -342,7 +342,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnservedRegionIsAConfigurationError()
+    public async Task An_unserved_region_is_a_configuration_error()
     {
         var ex = await Assert.ThrowsAsync<CloudApiException>(() =>
             _bed.Connect(region: "xx-nowhere").ListImagesAsync(new ImageQuery(), null, VolcengineTestBed.Call()));
@@ -351,7 +351,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AWrongSecretIsAnAuthenticationErrorThatNeverShowsTheSecret()
+    public async Task A_wrong_secret_is_an_authentication_error_that_never_shows_the_secret()
     {
         const string wrongSecret = "dGhlV3JvbmdTZWNyZXRLZXlWYWx1ZTAwMDAwMDE=";
         Emulator.AddKey(VolcengineTestBed.AccessKeyId, VolcengineTestBed.SecretKey, "someSessionTokenValue");
@@ -370,7 +370,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task VerboseLinesNameTheActionRegionIdsAndRequestId()
+    public async Task Verbose_lines_name_the_action_region_ids_and_request_id()
     {
         var ids = Emulator.SeedPrivateImages(7);
         var log = new RecordingApiLog();
@@ -382,7 +382,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ErrorsAreReadFromTheEnvelopeWhateverTheHttpStatus()
+    public void Errors_are_read_from_the_envelope_whatever_the_http_status()
     {
         var ex = Assert.Throws<CloudApiException>(() => VolcengineErrors.ReadResult(Exchange(200,
             "{\"ResponseMetadata\":{\"RequestId\":\"req-1\",\"Error\":{\"Code\":\"InvalidImage.NotFound\",\"Message\":\"gone\"}}}"), "DeleteImages"));
@@ -408,7 +408,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     // A bare 404 (a proxy, a wrong path) must never read as "image not found".
     [InlineData(404, "Not Found", ErrorKind.InvalidResponse)]
     [InlineData(400, "{\"ResponseMetadata\":{\"RequestId\":\"r\"}}", ErrorKind.InvalidResponse)]
-    public void AnswersWithoutTheEnvelopesErrorAreClassifiedByStatus(int status, string body, ErrorKind kind)
+    public void Answers_without_the_envelopes_error_are_classified_by_status(int status, string body, ErrorKind kind)
     {
         var ex = Assert.Throws<CloudApiException>(() => VolcengineErrors.ReadResult(Exchange(status, body), "DescribeImages"));
         Assert.Equal(kind, ex.Error.Kind);
@@ -427,7 +427,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [InlineData("MissingSignature", ErrorKind.Authentication)]
     [InlineData("InvalidAccessKey", ErrorKind.Authentication)]
     [InlineData("SignatureDoesNotMatch", ErrorKind.Authentication)]
-    [InlineData("InvalidTimestamp", ErrorKind.Authentication)]
+    [InlineData("InvalidTimestamp", ErrorKind.ClockSkew)]
     [InlineData("LackPolicy", ErrorKind.PermissionDenied)]
     [InlineData("AccessDenied", ErrorKind.PermissionDenied)]
     [InlineData("ServiceNotFound", ErrorKind.InvalidConfiguration)]
@@ -439,7 +439,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [InlineData("ServiceUnavailableTemp", ErrorKind.ServerError)]
     [InlineData("FailToConnect", ErrorKind.ServerError)]
     [InlineData("SomethingNew.NobodyDocumented", ErrorKind.Unknown)]
-    public void DocumentedCodesMapToTheirKinds(string code, ErrorKind kind) => Assert.Equal(kind, VolcengineErrors.Map.KindOf(code));
+    public void Documented_codes_map_to_their_kinds(string code, ErrorKind kind) => Assert.Equal(kind, VolcengineErrors.Map.KindOf(code));
 
     [Theory]
     [InlineData("private", "available", "NotShared", null)]
@@ -450,7 +450,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [InlineData("private", "available", "Shared", "InvalidImage.Shared")]
     [InlineData("shared", "available", "", "InvalidImage.NotFound")]
     [InlineData("public", "available", "", "InvalidImage.NotFound")]
-    public void AssessmentGivesTheCodeARealDeleteWould(string visibility, string status, string shareStatus, string? code)
+    public void Assessment_gives_the_code_a_real_delete_would(string visibility, string status, string shareStatus, string? code)
     {
         var item = Json.JsonValue.NewObject().Set("ImageId", "image-ydi2wozhozfu03z20000").Set("Visibility", visibility)
             .Set("Status", status).Set("ShareStatus", shareStatus);
@@ -468,9 +468,9 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [InlineData("ap-southeast-1", "https://open.volcengineapi.com/")]
     [InlineData("ap-southeast-3", "https://ecs.ap-southeast-3.volcengineapi.com/")]
     [InlineData("cn-beijing-autodriving", "https://ecs.cn-beijing-autodriving.volcengineapi.com/")]
-    public void TheEndpointIsTheGatewayExceptForRegionsWithTheirOwnHost(string region, string expected)
+    public void The_endpoint_is_the_gateway_except_for_regions_with_their_own_host(string region, string expected)
     {
-        Assert.Equal(new Uri(expected), VolcengineProvider.StandardEndpoint(region));
+        Assert.Equal(new Uri(expected), new VolcengineProvider().StandardEndpoint(region));
         var session = (VolcengineSession)ProviderRegistry.Find("Volcengine").Connect(new ConnectionRequest
         {
             Region = region, Credential = VolcengineTestBed.Credential, Environment = new FixedEnvironment(),
@@ -481,7 +481,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void AnEndpointWithAPathIsRefusedAndARegionThatWouldBendTheHostIsToo()
+    public void An_endpoint_with_a_path_is_refused_and_a_region_that_would_bend_the_host_is_too()
     {
         var provider = ProviderRegistry.Find("Volcengine");
         var withPath = Assert.Throws<ImageCmdletsConfigurationException>(() => provider.Connect(new ConnectionRequest
@@ -503,7 +503,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
     [InlineData("image-1234567", false)]
     [InlineData("img-mfih409y", false)]
     [InlineData("image-ydi2wozhozfu03z2****", false)]
-    public void TheImageIdPatternFollowsTheDocumentedShape(string id, bool valid) =>
+    public void The_image_id_pattern_follows_the_documented_shape(string id, bool valid) =>
         Assert.Equal(valid, ProviderRegistry.Find("Volcengine").Capabilities.ImageIdPattern.IsMatch(id));
 
     private static Transport.HttpExchange Exchange(int status, string body) =>

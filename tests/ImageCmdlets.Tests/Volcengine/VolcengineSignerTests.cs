@@ -43,7 +43,7 @@ public sealed class VolcengineSignerTests
     }, new Secret(input.GetString("secret")!));
 
     [Fact]
-    public void EveryVolcengineVectorFileIsExercised()
+    public void Every_volcengine_vector_file_is_exercised()
     {
         // Guards against the theory silently running on nothing (vectors not copied to the output).
         Assert.True(Vectors().Count() >= 2, $"expected the two volcengine-* vectors in {VectorDirectory}");
@@ -51,7 +51,7 @@ public sealed class VolcengineSignerTests
 
     [Theory]
     [MemberData(nameof(Vectors))]
-    public void ReproducesEveryPublishedIntermediateValue(string file)
+    public void Reproduces_every_published_intermediate_value(string file)
     {
         var (input, expected) = Load(file);
 
@@ -80,7 +80,7 @@ public sealed class VolcengineSignerTests
 
     [Theory]
     [MemberData(nameof(Vectors))]
-    public void TheSecretIsTheKeyAsWrittenNotItsBase64Decoding(string file)
+    public void The_secret_is_the_key_as_written_not_its_base_64_decoding(string file)
     {
         var (input, expected) = Load(file);
         var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(input.GetString("secret")!));
@@ -99,7 +99,7 @@ public sealed class VolcengineSignerTests
     /// published one plus exactly that header line, and it is signed with the published signing key.
     /// </summary>
     [Fact]
-    public void TheModuleSignsThePublishedExampleWithXContentSha256Added()
+    public void The_module_signs_the_published_example_with_x_content_sha_256_added()
     {
         var (input, expected) = Load("volcengine-listusers-2024.json");
         var uri = new Uri("https://iam.volcengineapi.com/?" + CanonicalRequest.SortedQuery(Pairs(input)));
@@ -132,7 +132,7 @@ public sealed class VolcengineSignerTests
     }
 
     [Fact]
-    public void SignSignsTheTokenTooAndTheHostWithItsPort()
+    public void Sign_signs_the_token_too_and_the_host_with_its_port()
     {
         var request = new ApiRequest(HttpMethod.Get, new Uri("http://127.0.0.1:8123/?Action=DeleteImages&DeleteBindedSnapshots=false&ImageIds.1=image-ydi2wozhozfu03z20000&Version=2020-04-01"), "DeleteImages");
         var credential = new AccessKeyCredential("AKTPexample", new Secret("secret-value"), new Secret("session-token-value"));
@@ -165,7 +165,7 @@ public sealed class VolcengineSignerTests
     }
 
     [Fact]
-    public void PermanentKeysSendNoTokenAndTheScopeDateIsUtc()
+    public void Permanent_keys_send_no_token_and_the_scope_date_is_utc()
     {
         var request = new ApiRequest(HttpMethod.Get, new Uri("https://open.volcengineapi.com/?Action=DescribeImages&Version=2020-04-01"), "DescribeImages");
         // 01:30 on 20 June in UTC+8 is still 19 June in UTC.

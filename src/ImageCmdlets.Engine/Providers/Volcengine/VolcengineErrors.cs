@@ -29,7 +29,8 @@ internal static class VolcengineErrors
         .Add("InvalidAccessKey", ErrorKind.Authentication)
         .Add("SignatureDoesNotMatch", ErrorKind.Authentication)
         // X-Date expired or in the future: every call of the run would fail the same way (fix the clock).
-        .Add("InvalidTimestamp", ErrorKind.Authentication)
+        // X-Date more than 15 minutes off the server's time.
+        .Add("InvalidTimestamp", ErrorKind.ClockSkew)
         .Add("LackPolicy", ErrorKind.PermissionDenied)
         .Add("AccessDenied", ErrorKind.PermissionDenied)
         .Add("ServiceNotFound", ErrorKind.InvalidConfiguration)
@@ -43,6 +44,9 @@ internal static class VolcengineErrors
         .Add("FailToConnect", ErrorKind.ServerError);
 
     public static string? RequestIdOf(HttpExchange exchange) => exchange.Json?["ResponseMetadata"]?.GetString("RequestId");
+
+    /// <summary>The error code an answer carries, for the verbose line; null on success.</summary>
+    public static string? CodeOf(HttpExchange exchange) => exchange.Json?["ResponseMetadata"]?["Error"]?.GetString("Code");
 
     /// <summary>
     /// The answer's Result object (an empty one when a success carries none), or a <see cref="CloudApiException"/>:

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.Volcengine;
 
@@ -8,7 +9,7 @@ namespace ImageCmdlets.Providers.Volcengine;
 /// Volcengine ECS custom images (OpenAPI version 2020-04-01): DescribeImages and DeleteImages, GET with every
 /// parameter in the query, signed with HMAC-SHA256 (scope date/region/ecs/request).
 /// </summary>
-internal sealed class VolcengineProvider : ImageProvider
+internal sealed class VolcengineProvider : AccessKeyProvider
 {
     public const string ProviderName = "Volcengine";
     public const string Service = "ecs";
@@ -55,17 +56,16 @@ internal sealed class VolcengineProvider : ImageProvider
 
     public override string CredentialHelp => VolcengineCredentials.Help;
 
-    protected override IImageSession OpenSession(ConnectionRequest request)
-    {
-        var settings = VolcengineCredentials.Resolve(request);
-        return new VolcengineSession(this, settings, ProviderValues.ApiRoot(request.Endpoint, StandardEndpoint(settings.Region)), request.Transport);
-    }
+    protected override AccessKeySettings ResolveCredentials(ConnectionRequest request) => VolcengineCredentials.Resolve(request);
+
+    protected override IImageSession CreateSession(AccessKeySettings settings, Uri endpoint, HttpTransport transport) =>
+        new VolcengineSession(this, settings, endpoint, transport);
 
     /// <summary>
     /// open.volcengineapi.com serves every region (the signature's scope names it), as the official SDKs call
     /// it; a few regions have only their own host.
     /// </summary>
-    internal static Uri StandardEndpoint(string region) =>
+    protected internal override Uri StandardEndpoint(string region) =>
         RegionalHostRegions.Contains(region)
             ? new Uri($"https://{Service}.{region}.volcengineapi.com/")
             : new Uri("https://open.volcengineapi.com/");

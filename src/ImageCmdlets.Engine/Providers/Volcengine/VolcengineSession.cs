@@ -20,6 +20,8 @@ internal sealed class VolcengineSession : AccessKeySession
     public VolcengineSession(VolcengineProvider provider, AccessKeySettings settings, Uri endpoint, HttpTransport transport)
         : base(provider, settings, endpoint, transport) { }
 
+    private protected override ErrorCodeMap ErrorCodes => VolcengineErrors.Map;
+
     public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
         var pageSize = Math.Max(1, Math.Min(query.PageSize ?? VolcengineProvider.MaxIdsPerCall, VolcengineProvider.MaxIdsPerCall));
@@ -131,9 +133,12 @@ internal sealed class VolcengineSession : AccessKeySession
     /// <summary>One signed GET; the Result object and the request id, or a <see cref="CloudApiException"/>.</summary>
     private async Task<(JsonValue Result, string? RequestId)> CallAsync(string action, List<KeyValuePair<string, string>> parameters, string subject, CallContext context)
     {
-        var request = BuildRequest(action, parameters, Clock());
-        request.Subject = subject;
-        var exchange = await Transport.SendAsync(request, context).ConfigureAwait(false);
+        var exchange = await SendSignedAsync(now =>
+        {
+            var request = BuildRequest(action, parameters, now);
+            request.Subject = subject;
+            return request;
+        }, context).ConfigureAwait(false);
         return (VolcengineErrors.ReadResult(exchange, action), exchange.RequestId);
     }
 
@@ -145,6 +150,7 @@ internal sealed class VolcengineSession : AccessKeySession
         var request = new ApiRequest(HttpMethod.Get, new Uri(Endpoint.GetLeftPart(UriPartial.Path) + "?" + CanonicalRequest.SortedQuery(query)), action)
         {
             ReadRequestId = VolcengineErrors.RequestIdOf,
+            ReadErrorCode = VolcengineErrors.CodeOf,
         };
         request.SetHeader("Accept", "application/json");
         request.SetHeader("User-Agent", UserAgent);
