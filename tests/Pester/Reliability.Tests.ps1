@@ -26,6 +26,11 @@ Describe 'Bad input to <Name> is refused before any call' -ForEach $clouds {
         $before = if ($Cloud.HasCallLog) { (Get-TestCall $Cloud).Count }
         $arguments = $splat.Clone()
         foreach ($key in $Extra.Keys) { $arguments[$key] = $Extra[$key] }
+        if ($Id -eq 'UnknownState' -and [ImageCmdlets.Providers.ProviderRegistry]::Find($Cloud.Name).Capabilities.States.Count -eq 0) {
+            # The provider documents no fixed set of states: the filter goes to the cloud as given.
+            Get-ErrorRecordOf { Get-CloudImage @arguments } | Should -BeNullOrEmpty
+            return
+        }
         $err = Get-ErrorRecordOf { Get-CloudImage @arguments }
         $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
