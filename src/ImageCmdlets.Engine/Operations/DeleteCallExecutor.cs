@@ -18,8 +18,6 @@ internal sealed class DeleteCallExecutor
     private readonly RunContext _run;
     private readonly DeleteOptions _options;
     private readonly Action<ImageEntry, ImageDeleteResult> _onAnswer;
-    private readonly SemaphoreSlim _slots;
-    private readonly RequestPacer? _pacer;
     private int _batchSize;
 
     public DeleteCallExecutor(RunContext run, DeleteOptions options, Action<ImageEntry, ImageDeleteResult> onAnswer)
@@ -27,10 +25,7 @@ internal sealed class DeleteCallExecutor
         _run = run;
         _options = options;
         _onAnswer = onAnswer;
-        var caps = run.Capabilities;
-        _slots = new SemaphoreSlim(Math.Max(1, run.Settings.MaxConcurrentCalls ?? caps.MaxConcurrentCalls));
-        _pacer = RequestPacer.For(caps.DeleteCallsPerSecond, run.Settings.PacingSafetyMargin);
-        _batchSize = Math.Max(1, caps.MaxIdsPerDelete);
+        _batchSize = Math.Max(1, run.Capabilities.MaxIdsPerDelete);
     }
 
     /// <summary>
@@ -124,10 +119,11 @@ internal sealed class DeleteCallExecutor
     private async Task<(IReadOnlyList<ImageDeleteResult>? Answers, CloudApiError? Failure)> AttemptAsync(List<ImageEntry> batch, string what)
     {
         IDisposable? turn = null;
-        await _slots.WaitAsync(_run.Stopping).ConfigureAwait(false);
+        var ticket = await _run.Limits.Gate.EnterAsync(_run.Stopping).ConfigureAwait(false);
+        var outcome = CallOutcome.Abandoned;
         try
         {
-            if (_pacer is not null) turn = await _pacer.WaitTurnAsync(_run.Stopping).ConfigureAwait(false);
+            if (_run.Limits.DeletePacer is { } pacer) turn = await pacer.WaitTurnAsync(_run.Stopping).ConfigureAwait(false);
             // A queued batch may get its turn just after a stop, or after another call found the
             // credentials bad (which stops the run too): it must not start then.
             _run.Stopping.ThrowIfCancellationRequested();
@@ -136,10 +132,13 @@ internal sealed class DeleteCallExecutor
                 Interlocked.Increment(ref e.Attempts);
                 e.InFlight = true;
             }
-            return (await _run.Session.DeleteImagesAsync(batch.Select(e => e.ImageId).ToArray(), _options, _run.Call).ConfigureAwait(false), null);
+            var answers = await _run.Session.DeleteImagesAsync(batch.Select(e => e.ImageId).ToArray(), _options, _run.Call).ConfigureAwait(false);
+            outcome = CallOutcome.Answered;
+            return (answers, null);
         }
         catch (CloudApiException ex)
         {
+            outcome = RunContext.OutcomeOf(ex.Error);
             // Stop the run before this call's slot is freed, so that no queued batch starts after a fatal answer.
             if (ex.Error.IsFatal) _run.RecordFatal(ex.Error);
             return (null, ex.Error);
@@ -147,12 +146,13 @@ internal sealed class DeleteCallExecutor
         catch (OperationCanceledException) when (!_run.Stop.Aborting.IsCancellationRequested && !_run.Stopping.IsCancellationRequested)
         {
             // A provider's own timeout surfacing as cancellation: treat like any timeout.
+            outcome = CallOutcome.Trouble;
             return (null, new CloudApiError(EngineErrors.RequestTimeout, ErrorKind.Timeout, $"{what} timed out."));
         }
         finally
         {
             turn?.Dispose();
-            _slots.Release();
+            ticket.End(outcome);
             // Still marked when an abort interrupted the call: its effect is then unknown.
             if (!_run.Stop.Aborting.IsCancellationRequested) foreach (var e in batch) e.InFlight = false;
         }
@@ -167,11 +167,14 @@ internal sealed class DeleteCallExecutor
     private async Task AnswerMissingThenRetryAsync(List<ImageEntry> batch)
     {
         var found = await _run.DescribeAsync(batch.Select(e => e.ImageId).ToArray()).ConfigureAwait(false);
-        var existing = new List<ImageEntry>();
-        foreach (var entry in batch)
+        var existing = batch.Where(e => found.ContainsKey(e.ImageId)).ToList();
+        foreach (var entry in batch.Where(e => !found.ContainsKey(e.ImageId)))
         {
-            if (found.ContainsKey(entry.ImageId)) existing.Add(entry);
-            else _onAnswer(entry, ImageDeleteResult.Failure(entry.ImageId, _run.NotFound(entry.ImageId)));
+            // The call fails as a whole when one id is missing: had an earlier call of this batch, whose answer
+            // was lost, deleted anything, it would have deleted all. Batch-mates still there say it did not,
+            // so a missing id never existed, and is not reported as deleted by that call.
+            if (existing.Count > 0) entry.MayAlreadyBeDeleted = false;
+            _onAnswer(entry, ImageDeleteResult.Failure(entry.ImageId, _run.NotFound(entry.ImageId)));
         }
         if (existing.Count == batch.Count)
         {

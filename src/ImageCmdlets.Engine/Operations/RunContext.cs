@@ -21,6 +21,7 @@ internal sealed class RunContext
         Settings = settings;
         Stop = stop;
         Backoff = new Backoff(settings);
+        Limits = SessionLimits.For(session, settings);
         // Calls run until aborted: a stop lets a call already sent finish within the grace period.
         Call = new CallContext(stop.Aborting, new ProviderApiLog(new SinkLog(sink), session.Provider.Name));
     }
@@ -33,6 +34,8 @@ internal sealed class RunContext
     /// <summary>Cancelled once no new call may start: waits for a turn, retries and further pages give up.</summary>
     public CancellationToken Stopping => Stop.Stopping;
     public Backoff Backoff { get; }
+    /// <summary>The concurrency gate and delete pacer every call to this session's endpoint shares.</summary>
+    public SessionLimits Limits { get; }
     public CallContext Call { get; }
 
     /// <summary>Set once a call fails in a way no other call can escape (bad credentials, unknown region).</summary>
@@ -45,24 +48,26 @@ internal sealed class RunContext
     }
 
     /// <summary>
-    /// Makes a read call (list, describe), retrying retryable failures and unreadable answers with backoff. <paramref name="onRetryableFailure"/> sees
-    /// each failure that will be retried (removal uses it to remember a delete may have happened).
-    /// Throws the last CloudApiException when the call cannot succeed.
+    /// Makes a read call (list, describe) through the session's gate, retrying retryable failures and
+    /// unreadable answers with backoff. Throws the last CloudApiException when the call cannot succeed.
     /// </summary>
-    public async Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> call, Action<CloudApiError>? onRetryableFailure = null)
+    public async Task<T> WithRetriesAsync<T>(string what, Func<Task<T>> call)
     {
         for (var attempt = 1; ; attempt++)
         {
             if (Fatal is { } fatal) throw new CloudApiException(fatal);
             Stopping.ThrowIfCancellationRequested();
+            var ticket = await Limits.Gate.EnterAsync(Stopping).ConfigureAwait(false);
             try
             {
-                return await call().ConfigureAwait(false);
+                var result = await call().ConfigureAwait(false);
+                ticket.End(CallOutcome.Answered);
+                return result;
             }
             // These calls only read: a garbled answer is worth asking again too.
             catch (CloudApiException ex) when ((ex.Error.IsRetryable || ex.Error.Kind == ErrorKind.InvalidResponse) && attempt < Settings.MaxAttempts)
             {
-                onRetryableFailure?.Invoke(ex.Error);
+                ticket.End(OutcomeOf(ex.Error));
                 var delay = Backoff.DelayBefore(attempt + 1);
                 Sink.Verbose($"[{Session.Provider.Name}] {what}: {ex.Error.Code}; retry {attempt + 1} of {Settings.MaxAttempts} in {(long)delay.TotalMilliseconds} ms");
                 await Task.Delay(delay, Stopping).ConfigureAwait(false);
@@ -70,7 +75,17 @@ internal sealed class RunContext
             catch (CloudApiException ex) when (ex.Error.IsFatal)
             {
                 RecordFatal(ex.Error);
+                ticket.End(CallOutcome.Answered);
                 throw;
+            }
+            catch (CloudApiException ex)
+            {
+                ticket.End(OutcomeOf(ex.Error));
+                throw;
+            }
+            finally
+            {
+                ticket.Dispose();
             }
         }
     }
@@ -93,6 +108,10 @@ internal sealed class RunContext
         }
         return found;
     }
+
+    /// <summary>What a failed call says about the cloud's health (for the concurrency gate).</summary>
+    public static CallOutcome OutcomeOf(CloudApiError error) =>
+        error.Kind is ErrorKind.Throttled or ErrorKind.ServerError or ErrorKind.Connection or ErrorKind.Timeout ? CallOutcome.Trouble : CallOutcome.Answered;
 
     public CloudApiError NotFound(string imageId) =>
         new(Capabilities.NotFoundErrorCode, ErrorKind.NotFound,

@@ -32,7 +32,7 @@ internal abstract class AccessKeySession : IImageSession
         Provider = provider;
         Credential = settings.Credential;
         Region = settings.Region;
-        Endpoint = endpoint;
+        ApiRoot = endpoint;
         Transport = transport;
     }
 
@@ -42,7 +42,9 @@ internal abstract class AccessKeySession : IImageSession
     public string Account => Credential.Id;
 
     private protected AccessKeyCredential Credential { get; }
-    private protected Uri Endpoint { get; }
+    /// <summary>The API root the calls are made to.</summary>
+    private protected Uri ApiRoot { get; }
+    public string Endpoint => EndpointPolicy.Display(ApiRoot);
     private protected HttpTransport Transport { get; }
 
     /// <summary>This computer's clock; tests move it to check the service's time window.</summary>

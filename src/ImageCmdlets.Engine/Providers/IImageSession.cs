@@ -17,6 +17,8 @@ public interface IImageSession
     string Region { get; }
     /// <summary>Account, project or key id this session acts as (no secret), for display and grouping.</summary>
     string Account { get; }
+    /// <summary>Where the calls go (scheme, host and port only), for grouping and display.</summary>
+    string Endpoint { get; }
 
     /// <summary>One page of images. <paramref name="pageToken"/> is null for the first page.</summary>
     Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context);

@@ -22,8 +22,14 @@ public sealed class ProviderCapabilities
     public bool DeleteIgnoresMissingIds { get; init; }
     /// <summary>Documented delete-call rate (calls per second); null = none documented.</summary>
     public double? DeleteCallsPerSecond { get; init; }
-    /// <summary>Delete calls in flight at once.</summary>
+    /// <summary>
+    /// The most calls in flight at once to one endpoint: the provider's documented limit, or a ceiling where
+    /// none is documented. The module starts at <see cref="InitialConcurrentCalls"/> and adapts between one
+    /// and this: up while calls are answered, halved on throttling or server failures.
+    /// </summary>
     public int MaxConcurrentCalls { get; init; } = 4;
+    /// <summary>Calls in flight at once when a session starts.</summary>
+    public int InitialConcurrentCalls { get; init; } = 4;
     /// <summary>What a well-formed image id looks like; checked before any call.</summary>
     public Regex ImageIdPattern { get; init; } = new("^[A-Za-z0-9._-]{1,128}$", RegexOptions.CultureInvariant);
     /// <summary>

@@ -74,6 +74,8 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession
     public ImageProvider Provider => this;
     public string Region => "r1";
     public string Account => "acct";
+    /// <summary>Each cloud its own endpoint, so limits learnt by one test never pace another.</summary>
+    public string Endpoint { get; } = "memory://" + Guid.NewGuid().ToString("N");
 
     /// <summary>A multi-id delete fails as a whole when any id in it is bad (Tencent); else per image.</summary>
     public bool WholeBatchFailure { get; set; } = true;

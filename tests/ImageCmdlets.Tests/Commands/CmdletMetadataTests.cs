@@ -151,12 +151,19 @@ public class CmdletMetadataTests
     }
 
     [Fact]
-    public void Format_file_has_a_table_view_for_each_output_type()
+    public void Format_file_has_table_and_list_views_for_each_output_type_without_fixed_widths()
     {
         var format = File.ReadAllText(Path.Combine(RepoRoot(), "src", "ImageCmdlets", "ImageCmdlets.format.ps1xml"));
-        foreach (var type in new[] { typeof(CloudImage), typeof(CloudImageDeletability), typeof(CloudImageRemoval) })
-            Assert.Contains($"<TypeName>{type.FullName}</TypeName>", format);
-        Assert.Equal(3, Regex.Matches(format, "<TableControl>").Count);
+        var views = Regex.Matches(format, @"<TypeName>([\w.]+)</TypeName>\s*</ViewSelectedBy>(?:\s*<GroupBy>.*?</GroupBy>)?\s*<(Table|List)Control>", RegexOptions.Singleline)
+            .Select(m => (Type: m.Groups[1].Value, Control: m.Groups[2].Value)).ToArray();
+        foreach (var type in new[] { typeof(CloudImage), typeof(CloudImageDeletability), typeof(CloudImageRemoval), typeof(CloudImageRunEntry) })
+        {
+            Assert.Contains((type.FullName!, "Table"), views);
+            Assert.Contains((type.FullName!, "List"), views);
+        }
+        Assert.Contains((typeof(CloudImageRun).FullName!, "List"), views);
+        // Fixed widths made short ids waste the line and long names one character wide.
+        Assert.DoesNotContain("<Width>", format);
     }
 
     [Fact]

@@ -32,8 +32,9 @@ internal sealed class AlibabaProvider : AccessKeyProvider
         DeleteIgnoresMissingIds = true,
         // No rate is published for DeleteImage; Throttling.* answers are retried by the operations layer.
         DeleteCallsPerSecond = null,
-        // One image per call makes calls many; a few in flight keep a big run short without provoking flow control.
-        MaxConcurrentCalls = 4,
+        // One image per call makes calls many. No limit is documented: start with a few in flight and let the
+        // gate grow towards this ceiling while calls are answered (Throttling.* halves it again).
+        MaxConcurrentCalls = 16,
         // Custom, shared and marketplace images: "m-" and lower-case letters and digits. Public images have
         // file-like names, but those are never this account's to delete.
         ImageIdPattern = new Regex("^m-[0-9a-z]{1,60}$", RegexOptions.CultureInvariant),

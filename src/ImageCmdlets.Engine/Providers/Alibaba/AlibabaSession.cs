@@ -142,7 +142,7 @@ internal sealed class AlibabaSession : AccessKeySession
     /// <summary>A signed RPC request: POST to /, every parameter in the query (sent in canonical order), empty body.</summary>
     internal ApiRequest BuildRequest(string action, IEnumerable<KeyValuePair<string, string>> parameters, DateTimeOffset now, string nonce)
     {
-        var uri = new Uri(Endpoint.GetLeftPart(UriPartial.Path) + "?" + CanonicalRequest.SortedQuery(parameters));
+        var uri = new Uri(ApiRoot.GetLeftPart(UriPartial.Path) + "?" + CanonicalRequest.SortedQuery(parameters));
         var request = new ApiRequest(HttpMethod.Post, uri, action)
         {
             ReadRequestId = exchange => exchange.Json?.GetString("RequestId"),

@@ -31,6 +31,7 @@ internal sealed class GlanceSession : IImageSession
     public ImageProvider Provider { get; }
     public string Region { get; }
     public string Account => _auth.ProjectId ?? "(token)";
+    public string Endpoint => EndpointPolicy.Display(_imageBase);
 
     public async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {

@@ -123,7 +123,7 @@ internal sealed class TencentSession : AccessKeySession
         var payload = Crypto.Utf8Bytes(body.ToJson());
         var exchange = await SendSignedAsync(now =>
         {
-            var request = new ApiRequest(HttpMethod.Post, Endpoint, action)
+            var request = new ApiRequest(HttpMethod.Post, ApiRoot, action)
             {
                 Subject = subject,
                 Body = payload,

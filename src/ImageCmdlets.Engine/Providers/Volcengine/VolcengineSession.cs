@@ -147,7 +147,7 @@ internal sealed class VolcengineSession : AccessKeySession
     {
         var query = new List<KeyValuePair<string, string>> { new("Action", action), new("Version", VolcengineProvider.Version) };
         query.AddRange(parameters);
-        var request = new ApiRequest(HttpMethod.Get, new Uri(Endpoint.GetLeftPart(UriPartial.Path) + "?" + CanonicalRequest.SortedQuery(query)), action)
+        var request = new ApiRequest(HttpMethod.Get, new Uri(ApiRoot.GetLeftPart(UriPartial.Path) + "?" + CanonicalRequest.SortedQuery(query)), action)
         {
             ReadRequestId = VolcengineErrors.RequestIdOf,
             ReadErrorCode = VolcengineErrors.CodeOf,
