@@ -31,7 +31,7 @@ foreach ($emulator in (Get-Content -Raw (Join-Path $EmulatorState 'emulators.jso
     Show 'the account''s own images' "Get-CloudImage @$provider | Sort-Object CreatedAt | Format-Table ImageId, Name, State, CreatedAt"
     Show 'which could be deleted, and why not' "Get-CloudImage @$provider | Test-CloudImageDeletable | Format-Table ImageId, Name, IsDeletable, @{ n = 'Why not'; e = { `$_.Reasons.Code -join ', ' } }"
     Show 'a dry run: nothing is deleted' "Get-CloudImage @$provider -Name 'ci-build-*' -CreatedBefore (Get-Date).AddDays(-90) | Remove-CloudImage -WhatIf -ErrorAction Continue | Format-Table ImageId, Name, Status"
-    Show 'the real thing, unattended' "Get-CloudImage @$provider -Name 'tmp-*' | Remove-CloudImage -Force | Format-Table ImageId, Name, Status, RequestId"
+    Show 'the real thing, unattended (-Wait: until each is really gone, where a cloud deletes asynchronously)' "Get-CloudImage @$provider -Name 'tmp-*' | Remove-CloudImage -Force -Wait | Format-Table ImageId, Name, Status, RequestId"
     Show 'what is left' "Get-CloudImage @$provider -Name 'tmp-*' | Measure-Object | Select-Object Count"
 }
 Write-Host ''

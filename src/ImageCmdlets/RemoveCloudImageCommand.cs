@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using ImageCmdlets.Operations;
 using ImageCmdlets.Pipeline;
 using ImageCmdlets.Providers;
 
@@ -23,8 +25,25 @@ public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// Where the cloud finishes deletions asynchronously (Zenlayer), wait until each image is gone or
+    /// -WaitTimeout passes, and report how each ended. Changes nothing where deletion is synchronous.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>Seconds -Wait follows each deletion, from the moment the cloud accepted it (default 600). Implies -Wait.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int WaitTimeout { get; set; } = (int)DeletionWait.DefaultTimeout.TotalSeconds;
+
     private protected override ImageInputCore CreateCore() =>
         new RemoveCloudImageCore(this, ConnectionOptions,
             new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent },
-            new ConfirmationSettings { WhatIf = WhatIfInForce(), ConfirmExplicit = ConfirmGivenExplicitly(), Force = Force.IsPresent });
+            new ConfirmationSettings { WhatIf = WhatIfInForce(), ConfirmExplicit = ConfirmGivenExplicitly(), Force = Force.IsPresent },
+            wait: WaitRequested() ? new DeletionWait(TimeSpan.FromSeconds(WaitTimeout)) : null);
+
+    /// <summary>-Wait, or -WaitTimeout without an explicit -Wait:$false.</summary>
+    private bool WaitRequested() =>
+        MyInvocation.BoundParameters.ContainsKey(nameof(Wait)) ? Wait.IsPresent : MyInvocation.BoundParameters.ContainsKey(nameof(WaitTimeout));
 }

@@ -94,7 +94,8 @@ Describe 'A piped image keeps the profile or environment that listed it (<Name>)
         $image = New-TestImage $Cloud -Name ('env-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
         [Environment]::SetEnvironmentVariable($convention.Variables.Id, $Cloud.Key)
         [Environment]::SetEnvironmentVariable($convention.Variables.Secret, $Cloud.Secret)
-        [Environment]::SetEnvironmentVariable($convention.Variables.Region, $Cloud.Region)
+        # A provider whose tools keep no region (Zenlayer) has no region variable to set.
+        if ($convention.Variables.Region) { [Environment]::SetEnvironmentVariable($convention.Variables.Region, $Cloud.Region) }
         try {
             $result = Get-CloudImage -Provider $Name -Endpoint $Cloud.Endpoint -ImageId $image.id | Remove-CloudImage -Force
         } finally {

@@ -61,7 +61,8 @@ Describe '<Name> (<Kind>)' -ForEach $clouds {
 
     It 'looks up ids, and a missing one is an ObjectNotFound error that does not stop the rest' {
         $present, $gone = New-TestImage $Cloud -Name "${prefix}lookup" -Count 2
-        $null = Remove-CloudImage -InputObject (Get-CloudImage @splat -ImageId $gone.id) -Force
+        # -Wait: where the cloud finishes deletions later, the image must really be gone before it is looked up.
+        $null = Remove-CloudImage -InputObject (Get-CloudImage @splat -ImageId $gone.id) -Force -Wait
         $errors = $null
         $found = Get-CloudImage @splat -ImageId $gone.id, $present.id -ErrorVariable errors -ErrorAction SilentlyContinue
         @($found).ImageId | Should -Be @($present.id)
@@ -103,6 +104,16 @@ Describe '<Name> (<Kind>)' -ForEach $clouds {
         $record = $CloudImageLastRun
         $record.Command | Should -Be 'Remove-CloudImage'
         $record.State | Should -Be 'Completed'
+    }
+
+    It 'with -Wait reports each deletion once it has finished, and the images are really gone' {
+        $images = @(New-TestImage $Cloud -Name "${prefix}wait" -Count 3)
+        $results = @($images.id | Remove-CloudImage @splat -Force -Wait -WaitTimeout 120)
+        $results.Count | Should -Be 3
+        $results.Status | Select-Object -Unique | Should -Be 'Deleted'
+        foreach ($image in $images) { Test-TestImage $Cloud $image.id -EvenIfDeleting | Should -BeFalse }
+        $CloudImageLastRun.State | Should -Be 'Completed'
+        $CloudImageLastRun.Entries.Status | Select-Object -Unique | Should -Be 'Deleted'
     }
 
     It 'takes plain ids, objects with ImageId/Provider/Region properties, and CSV rows' {

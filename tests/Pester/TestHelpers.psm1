@@ -114,9 +114,11 @@ function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable'
     (Invoke-Emulator $Cloud Post '/images' @{ images = @($spec) }).images
 }
 
-function Test-TestImage($Cloud, [string] $Id) {
+# Whether the image is still there. An image whose deletion the cloud has accepted but not finished (an emulator
+# lists it as deleting) is as good as gone, unless -EvenIfDeleting asks whether it is really gone yet.
+function Test-TestImage($Cloud, [string] $Id, [switch] $EvenIfDeleting) {
     if ($Cloud.Kind -eq 'Glance') { return Test-GlanceTestImage -Token (Get-GlanceTestToken) -Id $Id }
-    [bool]((Invoke-Emulator $Cloud Get '/images').images | Where-Object id -eq $Id)
+    [bool]((Invoke-Emulator $Cloud Get '/images').images | Where-Object { $_.id -eq $Id -and ($EvenIfDeleting -or -not $_.deleting) })
 }
 
 # Queues faults for the next matching calls: ServiceUnavailable, ServerError, ConnectionReset, SlowResponse, MalformedBody, ResetAfterProcessing, Throttle.
@@ -174,6 +176,18 @@ $script:CredentialConventions = @{
             $config.profiles | Add-Member -Force -NotePropertyName $Name -NotePropertyValue ([pscustomobject]@{ name = $Name; mode = 'ak'; 'access-key' = $Key; 'secret-key' = $Secret; region = $Region })
             $null = New-Item -ItemType Directory -Force (Split-Path $file)
             $config | ConvertTo-Json -Depth 5 | Set-Content $file
+        }
+    }
+    Zenlayer = @{
+        # Zenlayer's tools keep no region: a session without -Region covers the whole account.
+        Variables = @{ Id = 'ZENLAYERCLOUD_ACCESS_KEY_ID'; Secret = 'ZENLAYERCLOUD_ACCESS_KEY_PASSWORD' }
+        WriteProfile = {
+            param($HomeDir, $Name, $Key, $Secret, $Region)
+            $file = Join-Path $HomeDir '.zenlayer/credentials.json'
+            $profiles = if (Test-Path $file) { Get-Content -Raw $file | ConvertFrom-Json } else { New-Object psobject }
+            $profiles | Add-Member -Force -NotePropertyName $Name -NotePropertyValue ([pscustomobject]@{ access_key_id = $Key; access_key_secret = $Secret })
+            $null = New-Item -ItemType Directory -Force (Split-Path $file)
+            $profiles | ConvertTo-Json -Depth 5 | Set-Content $file
         }
     }
 }

@@ -32,6 +32,8 @@ public static class EngineErrors
     public const string ImageTargetConflict = "ImageTargetConflict";
     /// <summary>A dry run the provider answered as if it were real.</summary>
     public const string DryRunNotHonored = "DryRunNotHonored";
+    /// <summary>-Wait: the cloud accepted a deletion, then the image left its deleting state without going away.</summary>
+    public const string DeletionFailed = "DeletionFailed";
 
     /// <summary>
     /// An answer without the provider's readable error body: the kind comes from the HTTP status where the

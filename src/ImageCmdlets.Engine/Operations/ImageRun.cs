@@ -46,8 +46,14 @@ public abstract class ImageRun
     /// <summary>Answers a later input that repeats an earlier image id.</summary>
     private protected abstract void ResolveDuplicate(ImageEntry duplicate, ImageEntry first);
 
+    /// <summary>Work that goes on after every chunk has been processed (following accepted deletions); a stop ends it.</summary>
+    private protected virtual Task FinishAsync() => Task.CompletedTask;
+
     /// <summary>Answers what waited for the rest of the run (after all work, before the final accounting).</summary>
     private protected virtual void ResolveDeferred() { }
+
+    /// <summary>Images whose outcome waits for the cloud to finish something it accepted (Remove-CloudImage -Wait).</summary>
+    public virtual int Waiting => 0;
 
     /// <summary>Adds one input image. Called from a single thread (the pipeline thread), before <see cref="CompleteAsync"/>.</summary>
     public void Add(string? imageId, CloudImage? image = null)
@@ -92,6 +98,9 @@ public abstract class ImageRun
         lock (_work) work = _work.ToArray();
         try { await Task.WhenAll(work).ConfigureAwait(false); }
         catch (OperationCanceledException) { /* the images it did not reach are closed below */ }
+        // Even after a stop: what follows the work must have ended before the images are accounted for.
+        try { await FinishAsync().ConfigureAwait(false); }
+        catch (OperationCanceledException) { /* likewise */ }
 
         ResolveDeferred();
         foreach (var entry in _ledger.Unresolved())

@@ -26,6 +26,10 @@ public sealed class OperationSettings
     /// answer for this long before they are cancelled, so that their images' fate is known.
     /// </summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>-Wait: the first look at an accepted asynchronous deletion comes this long after it was accepted.</summary>
+    public TimeSpan DeletionPollFirstDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>-Wait: looks grow 1.5 times further apart, up to this.</summary>
+    public TimeSpan DeletionPollMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Seed for the backoff jitter; null = random.</summary>
     public int? JitterSeed { get; init; }
 }

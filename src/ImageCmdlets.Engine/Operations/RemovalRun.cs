@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,16 +18,26 @@ public sealed class RemovalRun : ImageRun
     private readonly DeleteCallExecutor _executor;
     /// <summary>Images whose last delete call failed after one that may have deleted them; settled per chunk.</summary>
     private readonly ConcurrentDictionary<ImageEntry, CloudApiError> _inDoubt = new();
+    private readonly DeletionWait? _wait;
+    private readonly DeletionWaiter? _waiter;
 
+    /// <summary>A run; with <paramref name="wait"/> (-Wait), each deletion the cloud finishes asynchronously is followed to its end (never for a dry run).</summary>
     public RemovalRun(IImageSession provider, DeleteOptions options, IOperationSink sink, OperationSettings? settings = null,
-        StopSignal? stop = null, CloudImageRun? record = null)
+        StopSignal? stop = null, CloudImageRun? record = null, DeletionWait? wait = null)
         : base(provider, sink, settings, stop ?? new StopSignal(), record ?? new CloudImageRun("Remove-CloudImage"))
     {
         _options = options;
         _executor = new DeleteCallExecutor(Context, options, Answer);
+        if (wait is null || options.DryRun) return;
+        _wait = wait;
+        if (!Context.Capabilities.DeleteCompletesAsynchronously)
+            sink.Verbose($"[{provider.Provider.Name}] deletes synchronously: -Wait has nothing to wait for.");
+        if (provider is IDeletionPoller poller) _waiter = new DeletionWaiter(Context, poller, wait.Timeout, EndWait);
     }
 
     public DeleteOptions Options => _options;
+
+    public override int Waiting => _waiter?.Count ?? 0;
 
     /// <summary>Without a native DryRun, a dry run is judged from the images' descriptions.</summary>
     private bool JudgeByDescription => _options.DryRun && !Context.Capabilities.HasNativeDryRun;
@@ -123,15 +134,60 @@ public sealed class RemovalRun : ImageRun
             // image's description shows would still stop the real delete, so that is the answer.
             Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].Kind, reasons[0].Message, answer.RequestId));
         }
-        else if (answer.Succeeded)
+        else if (answer.Succeeded && _options.DryRun)
+            Report(entry, RemovalStatus.WouldDelete, answer.RequestId, "Would be deleted: the provider's DryRun passed.");
+        else if (answer.Succeeded && answer.CompletesLater)
         {
-            var status = _options.DryRun ? RemovalStatus.WouldDelete : answer.CompletesLater ? RemovalStatus.Deleting : RemovalStatus.Deleted;
-            var message = _options.DryRun ? "Would be deleted: the provider's DryRun passed." : null;
-            Report(entry, status, answer.RequestId, message);
+            if (_waiter is not null) _waiter.Follow(entry, answer.RequestId);
+            else
+                Report(entry, RemovalStatus.Deleting, answer.RequestId, _wait is null
+                    ? "Deletion accepted; the cloud finishes it asynchronously (-Wait follows it to the end)."
+                    : $"Deletion accepted; the cloud finishes it asynchronously, and {Session.Provider.Name} offers no way to follow it.");
         }
+        else if (answer.Succeeded)
+            Report(entry, RemovalStatus.Deleted, answer.RequestId, null);
         else if (answer.Error!.Kind == ErrorKind.NotFound && entry.MayAlreadyBeDeleted) ReportGone(entry, answer.Error);
         else if ((entry.MayAlreadyBeDeleted || answer.Error.MayHaveSucceeded) && !_options.DryRun) _inDoubt[entry] = answer.Error;
         else Fail(entry, answer.Error);
+    }
+
+    private protected override Task FinishAsync() => _waiter?.DrainAsync() ?? Task.CompletedTask;
+
+    /// <summary>Deletions still followed when the run ended (a stop, a fatal error): accepted, so Deleting.</summary>
+    private protected override void ResolveDeferred()
+    {
+        if (_waiter is null) return;
+        foreach (var (entry, result) in _waiter.TakeRemaining()) EndWait(entry, result);
+    }
+
+    /// <summary>The outcome of a followed deletion.</summary>
+    private void EndWait(ImageEntry entry, WaitResult result)
+    {
+        var seconds = ((long)result.Elapsed.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        var state = result.ImageState is null ? "" : $" ({result.ImageState})";
+        switch (result.End)
+        {
+            case WaitEnd.Completed:
+                Report(entry, RemovalStatus.Deleted, result.RequestId, $"Deleted: the cloud finished deleting it {seconds} s after accepting.");
+                break;
+            case WaitEnd.Failed:
+                Fail(entry, new CloudApiError(EngineErrors.DeletionFailed, ErrorKind.InvalidState,
+                    $"The cloud accepted deleting image {entry.ImageId}, but the image is now{state} instead of gone: it was not deleted.", result.RequestId));
+                break;
+            case WaitEnd.TimedOut:
+                Report(entry, RemovalStatus.Deleting, result.RequestId,
+                    $"Still being deleted{state} when -WaitTimeout ({_wait!.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s) passed; the cloud may yet finish it.");
+                break;
+            case WaitEnd.Unconfirmed:
+                Report(entry, RemovalStatus.Deleting, result.RequestId,
+                    $"Deletion accepted, but whether it finished could not be checked: {result.Error?.Code}: {result.Error?.Message}");
+                break;
+            default:
+                Report(entry, RemovalStatus.Deleting, result.RequestId, Fatal is { } fatal
+                    ? $"Deletion accepted; the run was halted by {fatal.Code} {seconds} s later, before the cloud had finished it."
+                    : $"Deletion accepted; the wait was stopped {seconds} s later, before the cloud had finished it.");
+                break;
+        }
     }
 
     private protected override void ResolveDuplicate(ImageEntry duplicate, ImageEntry first) =>

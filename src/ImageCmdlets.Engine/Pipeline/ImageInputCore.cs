@@ -19,7 +19,7 @@ public abstract class ImageInputCore : CommandCore
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<(IImageSession, bool), ImageRun> _runs = new();
     private readonly Stopwatch _sinceProgress = new();
-    private (int Resolved, int Received) _lastProgress = (-1, -1);
+    private (int Resolved, int Received, int Waiting) _lastProgress = (-1, -1, 0);
 
     protected ImageInputCore(IPipelineHost host, ConnectionOptions connection, DeleteOptions options, OperationSettings? settings, string commandName)
         : base(host, connection, settings)
@@ -172,13 +172,14 @@ public abstract class ImageInputCore : CommandCore
 
     private void WriteProgress()
     {
-        var progress = (Resolved: _runs.Values.Sum(r => r.Resolved), Received: _runs.Values.Sum(r => r.Received));
+        var progress = (Resolved: _runs.Values.Sum(r => r.Resolved), Received: _runs.Values.Sum(r => r.Received), Waiting: _runs.Values.Sum(r => r.Waiting));
         if (progress.Received == 0 || progress == _lastProgress) return;
         // PowerShell redraws the bar on every record: a few updates a second are enough to read.
         if (_sinceProgress.IsRunning && _sinceProgress.Elapsed < ProgressInterval && progress.Resolved < progress.Received) return;
         _lastProgress = progress;
         _sinceProgress.Restart();
-        Host.WriteProgress(new ProgressUpdate(Activity, $"{progress.Resolved} of {progress.Received} images done",
+        var waiting = progress.Waiting > 0 ? $", {progress.Waiting} waiting for the cloud to finish deleting" : "";
+        Host.WriteProgress(new ProgressUpdate(Activity, $"{progress.Resolved} of {progress.Received} images done{waiting}",
             progress.Resolved * 100 / progress.Received));
     }
 }

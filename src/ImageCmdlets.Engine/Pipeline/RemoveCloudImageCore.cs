@@ -11,16 +11,23 @@ namespace ImageCmdlets.Pipeline;
 public sealed class RemoveCloudImageCore : ImageInputCore
 {
     private readonly ConfirmationSettings _confirmation;
+    private readonly DeletionWait? _wait;
     private bool _yesToAll;
     private bool _noToAll;
 
-    public RemoveCloudImageCore(IPipelineHost host, ConnectionOptions connection, DeleteOptions options, ConfirmationSettings confirmation, OperationSettings? settings = null)
-        : base(host, connection, options, settings, "Remove-CloudImage") => _confirmation = confirmation;
+    /// <summary>The command; with <paramref name="wait"/> (-Wait), each deletion the cloud finishes asynchronously is followed to its end.</summary>
+    public RemoveCloudImageCore(IPipelineHost host, ConnectionOptions connection, DeleteOptions options, ConfirmationSettings confirmation,
+        OperationSettings? settings = null, DeletionWait? wait = null)
+        : base(host, connection, options, settings, "Remove-CloudImage")
+    {
+        _confirmation = confirmation;
+        _wait = wait;
+    }
 
     protected override string Activity => _confirmation.WhatIf ? "Checking images (WhatIf)" : "Removing images";
 
     protected override ImageRun CreateRun(IImageSession session, bool dryRun) =>
-        new RemovalRun(session, dryRun ? Options.AsDryRun() : Options, Queue, Settings, StopSignal, Record);
+        new RemovalRun(session, dryRun ? Options.AsDryRun() : Options, Queue, Settings, StopSignal, Record, dryRun ? null : _wait);
 
     protected override void ProcessInput(ImageInput input)
     {

@@ -20,6 +20,12 @@ public sealed class ProviderCapabilities
     public bool HasNativeDryRun { get; init; }
     /// <summary>A delete of an id that does not exist succeeds silently, so existence must be checked first.</summary>
     public bool DeleteIgnoresMissingIds { get; init; }
+    /// <summary>
+    /// An accepted delete only starts the deletion, which the cloud finishes later (the image shows a
+    /// "deleting" state meanwhile). Such a provider's sessions implement <see cref="IDeletionPoller"/>, so
+    /// Remove-CloudImage -Wait can follow each deletion to its end.
+    /// </summary>
+    public bool DeleteCompletesAsynchronously { get; init; }
     /// <summary>Documented delete-call rate (calls per second); null = none documented.</summary>
     public double? DeleteCallsPerSecond { get; init; }
     /// <summary>

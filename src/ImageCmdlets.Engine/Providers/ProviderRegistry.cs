@@ -13,6 +13,7 @@ public static class ProviderRegistry
         new Alibaba.AlibabaProvider(),
         new Tencent.TencentProvider(),
         new Volcengine.VolcengineProvider(),
+        new Zenlayer.ZenlayerProvider(),
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);

@@ -25,6 +25,21 @@ internal static class ProviderValues
         return ids.Count > Shown ? text + $" (+{(ids.Count - Shown).ToString(CultureInfo.InvariantCulture)} more)" : text;
     }
 
+    /// <summary>The page a page-numbered listing's token stands for: 1 for the first page (no token).</summary>
+    public static int PageNumber(string? pageToken, string provider)
+    {
+        if (pageToken is null) return 1;
+        if (int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1) return number;
+        throw new ArgumentException($"'{pageToken}' is not a {provider} page token (a page number).", nameof(pageToken));
+    }
+
+    /// <summary>
+    /// The token of the page after this one, or null once page number · page size reaches the total. An empty
+    /// page also ends the listing, so one that shrinks meanwhile cannot loop.
+    /// </summary>
+    public static string? NextPageNumber(int pageNumber, int pageSize, int imagesOnPage, long total) =>
+        imagesOnPage > 0 && (long)pageNumber * pageSize < total ? (pageNumber + 1).ToString(CultureInfo.InvariantCulture) : null;
+
     /// <summary>
     /// The API root to call: -Endpoint when given, else the provider's own. These APIs live at the root of
     /// their host, so an -Endpoint with a path or query is refused rather than silently cut down to its host.

@@ -58,7 +58,6 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
     private readonly object _gate = new();
     private readonly List<AlibabaImage> _images = new();
     private readonly List<AlibabaCall> _requests = new();
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _recentCalls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Action, int Status, string Code, string Message)> _injectedErrors = new();
 
@@ -196,19 +195,7 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
         return null;
     }
 
-    private EmulatorResponse? Throttle(string action)
-    {
-        if (CallsPerSecondLimit is not int limit) return null;
-        var now = Clock();
-        lock (_gate)
-        {
-            if (!_recentCalls.TryGetValue(action, out var recent)) _recentCalls[action] = recent = new Queue<DateTimeOffset>();
-            while (recent.Count > 0 && now - recent.Peek() >= TimeSpan.FromSeconds(1)) recent.Dequeue();
-            if (recent.Count >= limit) return ThrottlingAnswer();
-            recent.Enqueue(now);
-        }
-        return null;
-    }
+    private EmulatorResponse? Throttle(string action) => OverCallRate(action, CallsPerSecondLimit) ? ThrottlingAnswer() : null;
 
     private EmulatorResponse? Injected(string action)
     {
@@ -378,7 +365,6 @@ public sealed class AlibabaEcsEmulator : EmulatorServer
             DryRunChecksImageState = false;
             CallsPerSecondLimit = null;
             _requests.Clear();
-            _recentCalls.Clear();
         }
         _injectedErrors.Clear();
     }

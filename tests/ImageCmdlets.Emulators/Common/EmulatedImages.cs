@@ -33,8 +33,11 @@ public sealed record ImageSeed(
     int SizeGiB,
     IReadOnlyDictionary<string, string> Tags);
 
-/// <summary>An image as the control API lists it.</summary>
-public sealed record EmulatedImage(string Id, string Name, string Region, string State);
+/// <summary>
+/// An image as the control API lists it. <paramref name="Deleting"/>: the cloud has accepted its deletion and
+/// finishes it asynchronously; the image is still listed until then, but is as good as gone.
+/// </summary>
+public sealed record EmulatedImage(string Id, string Name, string Region, string State, bool Deleting = false);
 
 /// <summary>An image added in a condition, with the error code a delete of it gets (null: deletable).</summary>
 public sealed record SeededImage(EmulatedImage Image, string Condition, string? ExpectedError)

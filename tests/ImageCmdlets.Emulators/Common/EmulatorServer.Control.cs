@@ -69,6 +69,7 @@ public abstract partial class EmulatorServer
         Latency = TimeSpan.Zero;
         RandomFaults = null;
         StartOutage(TimeSpan.Zero);
+        lock (_recentCalls) _recentCalls.Clear();
         ResetProviderState();
         if (withSample) SeedSample();
     }
@@ -218,7 +219,7 @@ public abstract partial class EmulatorServer
     }
 
     private static JsonValue ImageJson(EmulatedImage image) => JsonValue.NewObject()
-        .Set("id", image.Id).Set("name", image.Name).Set("region", image.Region).Set("state", image.State);
+        .Set("id", image.Id).Set("name", image.Name).Set("region", image.Region).Set("state", image.State).Set("deleting", image.Deleting);
 
     private static JsonValue Parse(string body)
     {

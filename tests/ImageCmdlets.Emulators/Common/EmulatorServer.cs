@@ -103,6 +103,7 @@ public abstract partial class EmulatorServer : IAsyncDisposable
     private readonly List<RecordedCall> _calls = new();
     private readonly List<string> _deleted = new();
     private readonly Dictionary<string, EmulatorKey> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _recentCalls = new(StringComparer.Ordinal);
     private string? _primaryKeyId;
     private long _lastSeq;
     private int _lastSerial;
@@ -157,7 +158,10 @@ public abstract partial class EmulatorServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedCall> CallsOf(string action) => Calls.Where(c => c.Action == action).ToArray();
 
-    /// <summary>Every image deletion carried out, in order (an id deleted twice appears twice).</summary>
+    /// <summary>
+    /// Every image deletion carried out, in order (an id deleted twice appears twice). Where the cloud deletes
+    /// asynchronously, a deletion counts once the cloud has accepted it: from then on the image is going.
+    /// </summary>
     public IReadOnlyList<string> DeletedImageIds
     {
         get { lock (_logGate) return _deleted.ToArray(); }
@@ -245,10 +249,29 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         lock (_keys) return _keys.TryGetValue(id, out key!);
     }
 
-    /// <summary>Notes that a real deletion removed the image.</summary>
+    /// <summary>Notes that a real deletion removed the image (or, deleting asynchronously, accepted to remove it).</summary>
     protected void RecordDeletion(string imageId)
     {
         lock (_logGate) _deleted.Add(imageId);
+    }
+
+    /// <summary>
+    /// A per-action rate limit as a cloud's flow control applies it: true when <paramref name="action"/> has had
+    /// <paramref name="callsPerSecond"/> calls within the last second (this one is then refused and does not
+    /// count); false, and the call counted, otherwise. No limit when null.
+    /// </summary>
+    protected bool OverCallRate(string action, int? callsPerSecond)
+    {
+        if (callsPerSecond is not int limit) return false;
+        var now = Clock();
+        lock (_recentCalls)
+        {
+            if (!_recentCalls.TryGetValue(action, out var recent)) _recentCalls[action] = recent = new Queue<DateTimeOffset>();
+            while (recent.Count > 0 && now - recent.Peek() >= TimeSpan.FromSeconds(1)) recent.Dequeue();
+            if (recent.Count >= limit) return true;
+            recent.Enqueue(now);
+            return false;
+        }
     }
 
     /// <summary>1, 2, 3… per emulator, for made-up ids that are unique and stable from run to run.</summary>

@@ -32,12 +32,13 @@ public sealed record InMemoryCall(string Action, string[] Ids, bool DryRun, Time
 /// (throttling, resets...), a gate that holds delete calls (cancellation tests), and a count of real
 /// deletions per id (nothing twice).
 /// </summary>
-public sealed class InMemoryCloud : ImageProvider, IImageSession
+public sealed class InMemoryCloud : ImageProvider, IImageSession, IDeletionPoller
 {
     private readonly ConcurrentDictionary<string, InMemoryImage> _images = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<InMemoryCall> _calls = new();
     private readonly ConcurrentQueue<Func<string[], CloudApiError?>> _scripted = new();
     private readonly ConcurrentDictionary<string, int> _deletions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _pollsLeft = new(StringComparer.OrdinalIgnoreCase);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _connects;
 
@@ -83,11 +84,21 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession
     public int? BatchLimit { get; set; }
     /// <summary>When set, delete calls wait for it (or cancellation) before answering.</summary>
     public TaskCompletionSource? DeleteGate { get; set; }
+    /// <summary>
+    /// Set: deletion is asynchronous. An accepted delete leaves the image "deleting" until this many polls
+    /// (<see cref="PollDeletionsAsync"/>) have seen it; then it is gone (or, in <see cref="FailingDeletions"/>, "available" again).
+    /// </summary>
+    public int? DeletionCompletesAfterPolls { get; set; }
+    /// <summary>While set, every poll fails with this error.</summary>
+    public CloudApiError? PollFailure { get; set; }
+    /// <summary>Images whose accepted deletion does not finish.</summary>
+    public HashSet<string> FailingDeletions { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Reasons AssessImage gives, per image id.</summary>
     public Dictionary<string, DeletabilityReason> DescribeReasons { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<InMemoryCall> Calls => _calls.ToArray();
     public IReadOnlyList<InMemoryCall> DeleteCalls => _calls.Where(c => c.Action == "Delete").ToArray();
+    public IReadOnlyList<InMemoryCall> PollCalls => _calls.Where(c => c.Action == "Poll").ToArray();
     public int DeletionsOf(string id) => _deletions.TryGetValue(id, out var n) ? n : 0;
     public bool Exists(string id) => _images.ContainsKey(id);
     public int ImageCount => _images.Count;
@@ -150,12 +161,50 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession
         {
             var problem = ProblemOf(id);
             if (problem is not null) { results.Add(ImageDeleteResult.Failure(id, problem)); continue; }
+            if (!options.DryRun && DeletionCompletesAfterPolls is int polls)
+            {
+                // Asynchronous: the deletion starts (once); the image goes when enough polls have seen it.
+                if (_images.TryGetValue(id, out var image) && image.State != "deleting")
+                {
+                    image.State = "deleting";
+                    _pollsLeft[id] = polls;
+                    _deletions.AddOrUpdate(id, 1, (_, n) => n + 1);
+                }
+                results.Add(ImageDeleteResult.Success(id, "req-" + id, completesLater: true));
+                continue;
+            }
             if (!options.DryRun && _images.TryRemove(id, out _)) _deletions.AddOrUpdate(id, 1, (_, n) => n + 1);
             results.Add(ImageDeleteResult.Success(id, "req-" + id));
         }
         if (loseAnswer)
             throw new CloudApiException(new CloudApiError("ConnectionFailed", ErrorKind.Connection, "connection reset after processing"));
         return results;
+    }
+
+    public Task<IReadOnlyList<DeletionProgress>> PollDeletionsAsync(IReadOnlyList<string> imageIds, CallContext context)
+    {
+        RequireCount(imageIds.Count, Capabilities.MaxIdsPerDescribe);
+        Record("Poll", imageIds.ToArray(), false);
+        ThrowIfScripted(imageIds.ToArray(), out _);
+        if (PollFailure is { } failure) throw new CloudApiException(failure);
+        var answers = new List<DeletionProgress>();
+        foreach (var id in imageIds)
+        {
+            if (!_images.TryGetValue(id, out var image)) { answers.Add(new DeletionProgress(id, DeletionState.Completed)); continue; }
+            if (image.State != "deleting") { answers.Add(new DeletionProgress(id, DeletionState.Failed, image.State)); continue; }
+            if (_pollsLeft.AddOrUpdate(id, 0, (_, n) => n - 1) > 0) { answers.Add(new DeletionProgress(id, DeletionState.InProgress, image.State)); continue; }
+            if (FailingDeletions.Contains(id))
+            {
+                image.State = "available";
+                answers.Add(new DeletionProgress(id, DeletionState.Failed, image.State));
+            }
+            else
+            {
+                _images.TryRemove(id, out _);
+                answers.Add(new DeletionProgress(id, DeletionState.Completed));
+            }
+        }
+        return Task.FromResult<IReadOnlyList<DeletionProgress>>(answers);
     }
 
     public IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) =>

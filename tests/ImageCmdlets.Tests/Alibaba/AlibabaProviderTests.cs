@@ -6,6 +6,7 @@ using ImageCmdlets.Emulators.Alibaba;
 using ImageCmdlets.Emulators.Common;
 using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.Alibaba;
+using ImageCmdlets.Tests.Support;
 using Xunit;
 
 namespace ImageCmdlets.Tests.Alibaba;
@@ -43,19 +44,7 @@ public sealed class AlibabaProviderTests : IAsyncLifetime
         return own.Select(i => i.ImageId).ToList();
     }
 
-    private async Task<List<ImagePage>> ListAllAsync(ImageQuery query)
-    {
-        var pages = new List<ImagePage>();
-        string? token = null;
-        do
-        {
-            var page = await _provider.ListImagesAsync(query, token, AlibabaTestBed.Call());
-            pages.Add(page);
-            token = page.NextPageToken;
-        }
-        while (token is not null && pages.Count < 50);
-        return pages;
-    }
+    private Task<List<ImagePage>> ListAllAsync(ImageQuery query) => Pages.AllAsync(_provider, query);
 
     [Fact]
     public async Task Listing_reads_every_page_and_every_status()

@@ -114,6 +114,18 @@ public class CmdletMetadataTests
     }
 
     [Fact]
+    public void Remove_has_Wait_and_a_bounded_WaitTimeout_in_seconds()
+    {
+        Assert.Equal(typeof(SwitchParameter), typeof(RemoveCloudImageCommand).GetProperty("Wait")!.PropertyType);
+        Assert.Equal(typeof(int), typeof(RemoveCloudImageCommand).GetProperty("WaitTimeout")!.PropertyType);
+        var range = Attr.Of<ValidateRangeAttribute>(typeof(RemoveCloudImageCommand).GetProperty("WaitTimeout")!).Single();
+        Assert.Equal((1, 86400), ((int)range.Ctor(0)!, (int)range.Ctor(1)!));
+        foreach (var name in new[] { "Wait", "WaitTimeout" })
+            Assert.False(Params(typeof(RemoveCloudImageCommand), name).Single().Flag("Mandatory"));
+        Assert.Null(typeof(TestCloudImageDeletableCommand).GetProperty("Wait"));
+    }
+
+    [Fact]
     public void Get_takes_provider_first_and_the_documented_filters()
     {
         var provider = Params(typeof(GetCloudImageCommand), "Provider").Single();

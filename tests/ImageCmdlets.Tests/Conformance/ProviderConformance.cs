@@ -221,7 +221,7 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
         var result = await RunHarness.RemoveAsync(_cloud.Connect(), DeleteOptions.Default, new[] { id });
 
         var removal = Assert.Single(result.Sink.Removals);
-        Assert.Equal(RemovalStatus.Deleted, removal.Status);
+        Assert.Equal(AcceptedStatus, removal.Status);
         Assert.Equal(2, removal.Attempts);
         Assert.Equal(new[] { 503 }, DeleteCalls.Take(1).Select(c => c.Status));
         Assert.Equal(new[] { id }, Emulator.DeletedImageIds);
@@ -265,13 +265,42 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
 
         var result = await RunHarness.RemoveAsync(_cloud.Connect(), DeleteOptions.Default, ids);
 
-        Assert.All(result.Sink.Removals, r => Assert.Equal(RemovalStatus.Deleted, r.Status));
+        Assert.All(result.Sink.Removals, r => Assert.Equal(AcceptedStatus, r.Status));
         Assert.Equal(2, result.Sink.Removals.Count);
         // Either the cloud took the time (within its window: no call refused), or it refused it and the
         // module learnt the cloud's time and said so.
         var corrected = result.Sink.VerboseLines.Any(l => l.Contains($"clock is {Math.Abs(minutes)} minute(s) " + (minutes > 0 ? "behind" : "ahead of"), StringComparison.Ordinal));
         Assert.True(corrected || !result.Sink.VerboseLines.Any(l => l.Contains(", error ", StringComparison.Ordinal)), string.Join("\n", result.Sink.VerboseLines));
         if (minutes == 40 && _cloud.Provider is AccessKeyProvider) Assert.True(corrected, "40 minutes is beyond every signing window");
+    }
+
+    /// <summary>What an accepted delete is reported as without -Wait: Deleted, or Deleting where the cloud finishes it later.</summary>
+    private RemovalStatus AcceptedStatus => Capabilities.DeleteCompletesAsynchronously ? RemovalStatus.Deleting : RemovalStatus.Deleted;
+
+    [Fact]
+    public void A_provider_that_deletes_asynchronously_can_be_followed_and_only_such_a_one_says_so()
+    {
+        Assert.Equal(Capabilities.DeleteCompletesAsynchronously, _cloud.Connect() is IDeletionPoller);
+    }
+
+    [Fact]
+    public async Task Under_Wait_every_accepted_deletion_ends_Deleted_and_the_image_is_really_gone()
+    {
+        var ids = SeedDeletable(3, "conformance-wait");
+        var refused = Emulator.Conditions.FirstOrDefault(c => c.Value is not null);
+        var blocked = refused.Key is null ? null : _cloud.Seed("conformance-wait-refused", refused.Key);
+
+        var input = blocked is null ? ids : ids.Append(blocked.Id).ToArray();
+        var result = await RunHarness.RemoveAsync(_cloud.Connect(), DeleteOptions.Default, input, wait: new DeletionWait(TimeSpan.FromSeconds(60)));
+
+        Assert.All(ids, id => Assert.Equal(RemovalStatus.Deleted, result.Sink.RemovalFor(id).Status));
+        Assert.DoesNotContain(Emulator.CurrentImages, i => ids.Contains(i.Id));
+        Assert.Equal(ids.OrderBy(i => i), Emulator.DeletedImageIds.OrderBy(i => i));
+        if (blocked is not null)
+        {
+            Assert.Equal(blocked.ExpectedError, result.Sink.ErrorFor(blocked.Id).Error.Code);
+            Assert.Contains(Emulator.CurrentImages, i => i.Id == blocked.Id && !i.Deleting);
+        }
     }
 
     [Fact]

@@ -96,12 +96,15 @@ public sealed class EmulatorControlTests
             var expected = image.GetString("expectedError");
             var reported = sink.Errors.Where(e => e.ImageId == id).Select(e => e.Error.Code).SingleOrDefault();
             Assert.Equal((image.GetString("condition"), expected), (image.GetString("condition"), reported));
-            if (expected is null) Assert.Equal(RemovalStatus.Deleted, sink.RemovalFor(id).Status);
+            // Accepted: deleted, or (where the cloud finishes deletions later) being deleted.
+            var accepted = ProviderRegistry.Find(bed.Emulator.Provider).Capabilities.DeleteCompletesAsynchronously ? RemovalStatus.Deleting : RemovalStatus.Deleted;
+            if (expected is null) Assert.Equal(accepted, sink.RemovalFor(id).Status);
         }
         var deletable = seeded.Where(i => i.GetString("expectedError") is null).Select(i => i.GetString("id")).ToList();
         var deleted = (await bed.Control.GetAsync("deleted")).GetArray("deleted").Select(d => d.AsString()).ToList();
         Assert.Equal(deletable.OrderBy(i => i), deleted.OrderBy(i => i));
-        var left = (await bed.Control.GetAsync("images")).GetArray("images").Select(i => i.GetString("id")).ToList();
+        // An image whose deletion the cloud has accepted is listed until it finishes, marked deleting.
+        var left = (await bed.Control.GetAsync("images")).GetArray("images").Where(i => i.GetBool("deleting") != true).Select(i => i.GetString("id")).ToList();
         Assert.Equal(seeded.Select(i => i.GetString("id")).Except(deletable).OrderBy(i => i), left.OrderBy(i => i));
     }
 
@@ -174,8 +177,10 @@ public sealed class EmulatorControlTests
         await ImageListing.RunAsync(bed.Provider, new ImageQuery(), Array.Empty<string>(), listing, Fast);
         var own = listing.Images;
         Assert.InRange(own.Count, 8, 20);
-        var created = own.Select(i => i.CreatedAt!.Value).ToList();
-        Assert.True((created.Max() - created.Min()).TotalDays > 365, "creation dates spread over more than a year");
+        // Where the provider reports creation times at all (Zenlayer keeps none), they spread over more than a year.
+        var created = own.Where(i => i.CreatedAt is not null).Select(i => i.CreatedAt!.Value).ToList();
+        Assert.True(created.Count == 0 || created.Count == own.Count, "creation times for some images only");
+        if (created.Count > 0) Assert.True((created.Max() - created.Min()).TotalDays > 365, "creation dates spread over more than a year");
         Assert.All(created, c => Assert.True(c <= DateTimeOffset.UtcNow));
         Assert.Contains(own, i => i.Name!.StartsWith("ci-build-", StringComparison.Ordinal));
         Assert.Contains(own, i => i.Name!.StartsWith("golden-base-", StringComparison.Ordinal));

@@ -512,7 +512,7 @@ public sealed class OpenStackEmulatorVersusGlanceTests : IAsyncLifetime
         {
             $"token: {signedIn.Status} {signedIn.ContentType} subject token={signedIn.SubjectToken?.StartsWith("gAAAAAB", StringComparison.Ordinal)} {signedIn.SubjectToken?.Length}",
             "shape: " + Shape(signedIn.Json),
-            $"methods {string.Join(",", token.GetArray("methods").Select(m => m.AsString()))} roles {string.Join(",", token.GetArray("roles").Select(r => r.GetString("name")))}",
+            $"methods {string.Join(",", token.GetArray("methods").Select(m => m.AsString()))} roles {string.Join(",", token.GetArray("roles").Select(r => r.GetString("name")).OrderBy(n => n, StringComparer.Ordinal))}",
             "catalog: " + string.Join(" ", token.GetArray("catalog").Select(s =>
                 $"{s.GetString("type")}/{s.GetString("name")}:{string.Join(",", s.GetArray("endpoints").Select(e => $"{e.GetString("interface")}@{e.GetString("region_id")}={side.Normalize(e.GetString("url")!)}"))}")),
             $"rescoped: {rescoped.Status} {string.Join(",", rescoped.Json["token"]!.GetArray("methods").Select(m => m.AsString()))} audit ids {rescoped.Json["token"]!.GetArray("audit_ids").Count}",

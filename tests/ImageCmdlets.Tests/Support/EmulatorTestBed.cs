@@ -10,13 +10,16 @@ using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Tests.Support;
 
-/// <summary>Operation settings for tests: short backoff so retries cost milliseconds, seeded jitter.</summary>
+/// <summary>Operation settings for tests: short backoff and -Wait polling so both cost milliseconds, seeded jitter.</summary>
 internal static class TestSettings
 {
-    public static OperationSettings FastRetries(int jitterSeed = 1) => new()
+    public static OperationSettings FastRetries(int jitterSeed = 1, int? maxAttempts = null) => new()
     {
+        MaxAttempts = maxAttempts ?? OperationSettings.Default.MaxAttempts,
         RetryBaseDelay = TimeSpan.FromMilliseconds(5),
         RetryMaxDelay = TimeSpan.FromMilliseconds(40),
+        DeletionPollFirstDelay = TimeSpan.FromMilliseconds(20),
+        DeletionPollMaxDelay = TimeSpan.FromMilliseconds(80),
         JitterSeed = jitterSeed,
     };
 }

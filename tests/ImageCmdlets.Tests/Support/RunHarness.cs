@@ -14,9 +14,10 @@ internal static class RunHarness
 {
     public sealed record Finished(CollectingSink Sink, CloudImageRun Record, ImageRun Run);
 
-    public static Task<Finished> RemoveAsync(IImageSession session, DeleteOptions options, IReadOnlyList<string> ids, OperationSettings? settings = null) =>
+    public static Task<Finished> RemoveAsync(IImageSession session, DeleteOptions options, IReadOnlyList<string> ids, OperationSettings? settings = null,
+        DeletionWait? wait = null) =>
         RunAsync(new CollectingSink(), new CloudImageRun("Remove-CloudImage"), ids,
-            (sink, record) => new RemovalRun(session, options, sink, settings ?? TestSettings.FastRetries(), record: record));
+            (sink, record) => new RemovalRun(session, options, sink, settings ?? TestSettings.FastRetries(), record: record, wait: wait));
 
     public static Task<Finished> CheckAsync(IImageSession session, DeleteOptions options, IReadOnlyList<string> ids, OperationSettings? settings = null) =>
         RunAsync(new CollectingSink(), new CloudImageRun("Test-CloudImageDeletable"), ids,

@@ -6,8 +6,8 @@ using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 using ImageCmdlets.Providers.Tencent;
-using ImageCmdlets.Transport;
 using ImageCmdlets.Tests.Support;
+using ImageCmdlets.Transport;
 using Xunit;
 
 namespace ImageCmdlets.Tests.Tencent;
@@ -20,7 +20,6 @@ namespace ImageCmdlets.Tests.Tencent;
 public sealed class TencentEmulatorAuthTests : IAsyncLifetime
 {
     private const string Body = "{\"Filters\":[{\"Name\":\"image-type\",\"Values\":[\"PRIVATE_IMAGE\"]}],\"Offset\":0,\"Limit\":10}";
-    private static readonly HttpClient Client = new();
     private TencentTestBed _bed = null!;
 
     public async Task InitializeAsync() => _bed = await TencentTestBed.StartAsync();
@@ -38,7 +37,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     [Fact]
     public async Task One_bit_of_the_secret_changed_is_a_signature_failure()
     {
-        var response = await SendAsync(Signed(secret: FlipBit(TencentTestBed.SecretKey, 5)));
+        var response = await SendAsync(Signed(secret: RawRequests.FlipBit(TencentTestBed.SecretKey, 5)));
         AssertError(response, "AuthFailure.SignatureFailure");
     }
 
@@ -46,7 +45,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     public async Task One_bit_of_the_body_changed_is_a_signature_failure()
     {
         var request = Signed();
-        request.Body = Encoding.UTF8.GetBytes(FlipBit(Body, Body.IndexOf("10", StringComparison.Ordinal)));
+        request.Body = Encoding.UTF8.GetBytes(RawRequests.FlipBit(Body, Body.IndexOf("10", StringComparison.Ordinal)));
         AssertError(await SendAsync(request), "AuthFailure.SignatureFailure");
     }
 
@@ -67,7 +66,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
         var request = Signed();
         // Bit 0, not the case bit: header values are lower-cased before signing.
         var value = request.GetHeader(header)!;
-        request.SetHeader(header, FlipBit(value, value.Length - 1));
+        request.SetHeader(header, RawRequests.FlipBit(value, value.Length - 1));
         AssertError(await SendAsync(request), "AuthFailure.SignatureFailure");
     }
 
@@ -76,7 +75,7 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     {
         var request = Signed();
         var host = _bed.Emulator.BaseUri.Authority; // 127.0.0.1:port
-        AssertError(await SendAsync(request, hostOverride: FlipBit(host, host.IndexOf(':') - 1)), "AuthFailure.SignatureFailure");
+        AssertError(await SendAsync(request, hostOverride: RawRequests.FlipBit(host, host.IndexOf(':') - 1)), "AuthFailure.SignatureFailure");
     }
 
     [Fact]
@@ -175,17 +174,9 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
     /// <summary>Sends the request exactly as built (no retries, no provider), returns Response.</summary>
     private static async Task<JsonValue> SendAsync(ApiRequest request, string? hostOverride = null)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, request.Uri) { Content = new ByteArrayContent(request.Body!) };
-        foreach (var h in request.Headers)
-        {
-            if (h.Key == "Content-Type") message.Content.Headers.TryAddWithoutValidation("Content-Type", h.Value);
-            else message.Headers.TryAddWithoutValidation(h.Key, h.Value);
-        }
-        if (hostOverride is not null) message.Headers.Host = hostOverride;
-        using var response = await Client.SendAsync(message);
+        var (status, json) = await RawRequests.SendAsync(request, hostOverride);
         // The service answers API errors with HTTP 200 and Response.Error.
-        Assert.Equal(200, (int)response.StatusCode);
-        var json = JsonValue.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(200, status);
         var body = json["Response"]!;
         Assert.False(string.IsNullOrEmpty(body.GetString("RequestId")));
         return body;
@@ -197,12 +188,5 @@ public sealed class TencentEmulatorAuthTests : IAsyncLifetime
         Assert.NotNull(error);
         Assert.Equal(code, error!.GetString("Code"));
         Assert.False(string.IsNullOrEmpty(error.GetString("Message")));
-    }
-
-    private static string FlipBit(string text, int index)
-    {
-        var chars = text.ToCharArray();
-        chars[index] = (char)(chars[index] ^ 1);
-        return new string(chars);
     }
 }

@@ -204,13 +204,7 @@ public sealed class TencentEndToEndTests : IAsyncLifetime
         var ids = Emulator.SeedPrivateImages(120);
         Emulator.ThrottleNextDeleteCalls(5);
 
-        var sink = await RemoveAsync(DeleteOptions.Default, new OperationSettings
-        {
-            MaxAttempts = 10,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-            RetryMaxDelay = TimeSpan.FromMilliseconds(40),
-            JitterSeed = 5,
-        }, ids);
+        var sink = await RemoveAsync(DeleteOptions.Default, TestSettings.FastRetries(jitterSeed: 5, maxAttempts: 10), ids);
 
         Assert.True(sink.Errors.Count == 0, string.Join("\n", sink.Errors.Select(e => e.ToString())));
         Assert.All(ids, id => Assert.Equal(RemovalStatus.Deleted, sink.RemovalFor(id).Status));

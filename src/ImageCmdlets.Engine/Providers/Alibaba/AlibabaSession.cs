@@ -19,9 +19,7 @@ internal sealed class AlibabaSession : AccessKeySession
 
     public override async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
-        var pageNumber = 1;
-        if (pageToken is not null && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out pageNumber) || pageNumber < 1))
-            throw new ArgumentException($"'{pageToken}' is not an Alibaba page token.", nameof(pageToken));
+        var pageNumber = ProviderValues.PageNumber(pageToken, AlibabaProvider.ProviderName);
         var pageSize = Math.Max(1, Math.Min(query.PageSize ?? AlibabaProvider.MaxPage, AlibabaProvider.MaxPage));
 
         var parameters = new List<KeyValuePair<string, string>>
@@ -51,9 +49,8 @@ internal sealed class AlibabaSession : AccessKeySession
         var images = ReadImages(response, requestId);
         var total = response.GetInt64("TotalCount")
             ?? throw InvalidAnswer("DescribeImages", "has no TotalCount", requestId);
-        // Read until PageNumber·PageSize reaches TotalCount; an empty page also ends it, so a shrinking list cannot loop.
-        var more = images.Count > 0 && (long)pageNumber * pageSize < total;
-        return new ImagePage(images, more ? (pageNumber + 1).ToString(CultureInfo.InvariantCulture) : null, requestId, total);
+        // Read until PageNumber·PageSize reaches TotalCount.
+        return new ImagePage(images, ProviderValues.NextPageNumber(pageNumber, pageSize, images.Count, total), requestId, total);
     }
 
     public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
