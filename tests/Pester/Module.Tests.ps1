@@ -91,9 +91,6 @@ Describe 'Bad input fails clearly before any call' {
     It 'refuses a bad wildcard pattern' {
         $err = Get-ErrorRecordOf { Get-CloudImage -Provider OpenStack -Name 'ci-[' }
         $err.FullyQualifiedErrorId | Should -BeLike 'InvalidWildcardPattern,*'
-        # One sentence of its own, not .NET's ArgumentException text ending in "(Parameter 'pattern')".
-        $err.Exception.Message | Should -Not -Match '\(Parameter'
-        $err.Exception.Message | Should -Match "ci-\["
         $err.ErrorDetails.RecommendedAction | Should -Match '-Name'
     }
 }
