@@ -125,6 +125,18 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
     }
 }
 
+Describe 'The help file' {
+    It 'is what tools/help/generate-help.py writes from the help source' -Skip:(-not (Get-Command python3 -ErrorAction SilentlyContinue)) {
+        $generated = Join-Path ([IO.Path]::GetTempPath()) ('imagecmdlets-help-' + [guid]::NewGuid().ToString('N') + '.xml')
+        try {
+            $null = & python3 (Join-Path $PSScriptRoot '../../tools/help/generate-help.py') $generated
+            $LASTEXITCODE | Should -Be 0
+            $shipped = Join-Path (Get-Module ImageCmdlets).ModuleBase 'en-US/ImageCmdlets.dll-Help.xml'
+            Get-Content -Raw $shipped | Should -BeExactly (Get-Content -Raw $generated) -Because 'the XML is generated: edit tools/help/generate-help.py and run it'
+        } finally { Remove-Item $generated -ErrorAction SilentlyContinue }
+    }
+}
+
 Describe 'Remove-CloudImage help' {
     It 'has an unattended runbook example that needs no answer to any prompt' {
         $codes = @((Get-Help Remove-CloudImage -Full).examples.example.code)

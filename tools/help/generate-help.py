@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes src/ImageCmdlets/en-US/ImageCmdlets.dll-Help.xml (MAML, what Get-Help reads for a binary module)
 from the help text below. Edit the text here and run: python3 tools/help/generate-help.py
+(python3 tools/help/generate-help.py <path> writes elsewhere: the tests compare that with the file in the repo.)
 
 Each cmdlet is described once: its parameters (type, text, aliases, pipeline input, wildcards, default),
 its parameter sets (which parameters, which are mandatory, which are positional), inputs, outputs and
@@ -9,6 +10,7 @@ compiled cmdlets (sets, positions, mandatory, pipeline input, wildcards), so the
 the code, and fails when a parameter has no text or a cmdlet has fewer than three examples.
 The conceptual topic is en-US/about_ImageCmdlets.help.txt (plain text, edited by hand)."""
 import os
+import sys
 from xml.sax.saxutils import escape as x
 
 # name: (type, description, aliases, pipeline input, default value)
@@ -183,7 +185,7 @@ out = ['<?xml version="1.0" encoding="utf-8"?>',
 for c in CMDLETS:
     out.extend(command(c))
 out.append("</helpItems>")
-path = os.path.join(os.path.dirname(__file__), "..", "..", "src", "ImageCmdlets", "en-US", "ImageCmdlets.dll-Help.xml")
+path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "src", "ImageCmdlets", "en-US", "ImageCmdlets.dll-Help.xml")
 with open(path, "w", encoding="utf-8", newline="\n") as f:
     f.write("\n".join(out) + "\n")
 print("wrote", os.path.normpath(path))
