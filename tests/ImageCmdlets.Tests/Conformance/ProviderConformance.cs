@@ -230,6 +230,22 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
         Assert.Equal(new[] { id }, Emulator.DeletedImageIds);
     }
 
+    [Fact]
+    public async Task A_garbled_delete_answer_for_an_image_still_there_is_followed_by_one_more_delete()
+    {
+        var id = _cloud.Seed("conformance-garbled").Id;
+        Emulator.InjectFaults(new Fault(FaultKind.MalformedBody, DeleteAction));
+
+        var result = await RunHarness.RemoveAsync(_cloud.Connect(), DeleteOptions.Default, new[] { id });
+
+        // The garbled answer did not delete it (the emulator garbles without doing the work), so the image is
+        // still there when it is looked up; the second delete is the real answer.
+        Assert.Equal(AcceptedStatus, Assert.Single(result.Sink.Removals).Status);
+        Assert.Empty(result.Sink.Errors);
+        Assert.Equal(new[] { id }, Emulator.DeletedImageIds);
+        Assert.Equal(2, DeleteCalls.Count());
+    }
+
     public static TheoryData<string> HostileRegions() => new()
     {
         "evil.example/x-fsi", "ap-guangzhou\r\nX-Evil: injected", "cn-hangzhou.evil.com", "region\u0000", "../../etc",
