@@ -111,7 +111,13 @@ try {
     }
 
     function Get-CallsSince($name, [long] $since) { (Invoke-Control $name GET "/calls?since=$since" $null) }
-    function Get-LastSeq($name) { (Get-CallsSince $name ([long]::MaxValue - 1)).next }
+    # The number of the emulator's last logged call (read incrementally: the log only grows).
+    $lastSeq = @{}
+    function Get-LastSeq($name) {
+        $next = (Get-CallsSince $name ($lastSeq[$name] ?? 0)).next
+        $lastSeq[$name] = $next
+        $next
+    }
 
     # The documented limits, enforced by each emulator where it has a setting for them.
     function Set-DocumentedLimits($p) {
@@ -150,14 +156,15 @@ try {
         $deleteCalls = [Math]::Ceiling($Count / $c.MaxIdsPerDelete)
         $describeCalls = if ($c.DeleteIgnoresMissingIds) { [Math]::Ceiling($Count / $c.MaxIdsPerDescribe) } else { 0 }
         $minimum = $deleteCalls + $describeCalls
-        $rateFloor = if ($c.DeleteCallsPerSecond) { $deleteCalls / $c.DeleteCallsPerSecond } else { 0 }
-        $floor = [Math]::Max($rateFloor, $minimum * $latency / $c.MaxConcurrentCalls)
+        [double] $rateFloor = if ($c.DeleteCallsPerSecond) { $deleteCalls / $c.DeleteCallsPerSecond } else { 0 }
+        [double] $latencyFloor = $minimum * $latency / $c.MaxConcurrentCalls
+        $floor = [Math]::Max($rateFloor, $latencyFloor)
 
         $ids = New-Images $p.Name @(@{ count = $Count; condition = 'deletable' })
         $batched = Measure-Removal $p $ids Batched
 
         $bad = $null
-        $badCondition = $emulators[$p.Name].conditions.PSObject.Properties | Where-Object { $_.Value -and $_.Name  -in 'inUse', 'sharedToOthers', 'protected' } | Select-Object -First 1
+        $badCondition = $emulators[$p.Name].conditions.PSObject.Properties | Where-Object { $_.Value -and $_.Name  -in 'inUse', 'sharedToOthers', 'protected', 'busy' } | Select-Object -First 1
         if ($c.MaxIdsPerDelete -gt 1 -and $badCondition) {
             $size = $c.MaxIdsPerDelete
             $runs = for ($i = 0; $i -lt $Count; $i += $size) {
@@ -203,8 +210,8 @@ try {
     # --- listing ---------------------------------------------------------------------------------------
     $lines.Add("### Listing $ListCount images ($LatencyMs ms added latency per request)")
     $lines.Add('')
-    $lines.Add('| provider | page size | pages | list calls | first object s | total s | pages × latency s | -First 1: s | calls after the stop |')
-    $lines.Add('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    $lines.Add('| provider | page size | pages | list calls | first object s | total s | pages × latency s | -First 1: s | -First 1: list calls | calls after the stop |')
+    $lines.Add('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
     foreach ($p in $providers) {
         Write-Host "== $($p.Name): listing $ListCount images"
         $runs = for ($left = $ListCount; $left -gt 0; $left -= 10000) { @{ count = [Math]::Min(10000, $left); condition = 'deletable' } }
@@ -216,10 +223,11 @@ try {
         $since = Get-LastSeq $p.Name
         $first = Invoke-Scenario list @{ Provider = $p.Name; FirstOnly = $true }
         $stoppedAt = [DateTimeOffset]::Parse($first.StoppedAt, [Globalization.CultureInfo]::InvariantCulture)
-        $after = @((Get-CallsSince $p.Name $since).calls | Where-Object { [DateTimeOffset]::Parse($_.receivedAt, [Globalization.CultureInfo]::InvariantCulture) -gt $stoppedAt }).Count
+        $firstCalls = @((Get-CallsSince $p.Name $since).calls)
+        $after = @($firstCalls | Where-Object { [DateTimeOffset]::Parse($_.receivedAt, [Globalization.CultureInfo]::InvariantCulture) -gt $stoppedAt }).Count
         $check = if ($all.Listed -ne $ListCount) { " (listed $($all.Listed))" } else { '' }
-        $lines.Add(('| {0} | {1} | {2} | {3}{4} | {5:N2} | {6:N2} | {7:N2} | {8:N2} | {9} |' -f $p.Name, $p.Capabilities.MaxPageSize, $pages, $listCalls, $check,
-                $all.FirstSeconds, $all.Seconds, ($pages * $latency), $first.Seconds, $after))
+        $lines.Add(('| {0} | {1} | {2} | {3}{4} | {5:N2} | {6:N2} | {7:N2} | {8:N2} | {9} | {10} |' -f $p.Name, $p.Capabilities.MaxPageSize, $pages, $listCalls, $check,
+                $all.FirstSeconds, $all.Seconds, ($pages * $latency), $first.Seconds, $firstCalls.Count, $after))
     }
     $lines.Add('')
 
@@ -233,6 +241,7 @@ try {
         $idsPath = Join-Path $work 'whatif-ids.txt'
         Set-Content $idsPath $ids
         $floorRun = Invoke-Scenario whatif @{ Provider = $w.Name; IdsPath = $idsPath; Subject = 'Floor' }
+        $byParameterRun = Invoke-Scenario whatif @{ Provider = $w.Name; IdsPath = $idsPath; Subject = 'CmdletByParameter' }
         $since = Get-LastSeq $w.Name
         $cmdletRun = Invoke-Scenario whatif @{ Provider = $w.Name; IdsPath = $idsPath; Subject = 'Cmdlet' }
         $whatIfCalls = @((Get-CallsSince $w.Name $since).calls).Count
@@ -240,10 +249,11 @@ try {
         $us = { param($run) 1e6 * $run.CpuSeconds / $run.Images }
         $lines.Add("### $WhatIfCount ids under -WhatIf in PowerShell ($WhatIfProvider emulator, no added latency)")
         $lines.Add('')
-        $lines.Add('| subject | CPU µs/image | wall s | peak working-set growth MB | API calls |')
-        $lines.Add('| --- | ---: | ---: | ---: | ---: |')
-        $lines.Add(('| compiled cmdlet that only calls ShouldProcess (floor) | {0:N1} | {1:N2} | {2:N1} | 0 |' -f (& $us $floorRun), $floorRun.Seconds, ($floorRun.PeakGrowthBytes / 1MB)))
-        $lines.Add(('| Remove-CloudImage -WhatIf | {0:N1} ({1:N2}× floor) | {2:N2} | {3:N1} | {4} |' -f (& $us $cmdletRun), ((& $us $cmdletRun) / (& $us $floorRun)), $cmdletRun.Seconds, ($cmdletRun.PeakGrowthBytes / 1MB), $whatIfCalls))
+        $lines.Add('| subject | CPU µs/image | wall s | peak working-set growth MB | live heap growth MB | API calls |')
+        $lines.Add('| --- | ---: | ---: | ---: | ---: | ---: |')
+        $lines.Add(('| `$ids \| Invoke-ShouldProcessOnly -WhatIf` (compiled floor) | {0:N1} | {1:N2} | {2:N1} | {3:N1} | 0 |' -f (& $us $floorRun), $floorRun.Seconds, ($floorRun.PeakGrowthBytes / 1MB), ($floorRun.HeapGrowthBytes / 1MB)))
+        $lines.Add(('| `$ids \| Remove-CloudImage -WhatIf` | {0:N1} ({1:N2}× floor) | {2:N2} | {3:N1} | {4:N1} | {5} |' -f (& $us $cmdletRun), ((& $us $cmdletRun) / (& $us $floorRun)), $cmdletRun.Seconds, ($cmdletRun.PeakGrowthBytes / 1MB), ($cmdletRun.HeapGrowthBytes / 1MB), $whatIfCalls))
+        $lines.Add(('| `Remove-CloudImage -ImageId $ids -WhatIf` (no pipeline binding per id) | {0:N1} ({1:N2}× floor) | {2:N2} | {3:N1} | {4:N1} | |' -f (& $us $byParameterRun), ((& $us $byParameterRun) / (& $us $floorRun)), $byParameterRun.Seconds, ($byParameterRun.PeakGrowthBytes / 1MB), ($byParameterRun.HeapGrowthBytes / 1MB)))
         $lines.Add('')
     }
 }

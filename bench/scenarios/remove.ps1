@@ -35,5 +35,6 @@ $self.Refresh()
     CpuSeconds = ($self.TotalProcessorTime - $cpuBefore).TotalSeconds
     Removed    = @($results | Where-Object Status -in 'Deleted', 'Deleting').Count
     Errors     = @($errors).Count
-    ErrorCodes = @($errors | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] } | Sort-Object -Unique)
+    ErrorCodes = @($errors | ForEach-Object { "$($_.FullyQualifiedErrorId)".Split(',')[0] } | Sort-Object -Unique)
+    FirstError = @($errors | ForEach-Object { "$_" } | Select-Object -First 1)
 } | ConvertTo-Json -Compress | Set-Content $ResultPath

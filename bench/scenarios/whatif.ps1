@@ -7,7 +7,7 @@ param(
     [Parameter(Mandatory)] [string] $Provider,
     [Parameter(Mandatory)] [string] $IdsPath,
     [Parameter(Mandatory)] [string] $ResultPath,
-    [ValidateSet('Cmdlet', 'Floor')] [string] $Subject = 'Cmdlet'
+    [ValidateSet('Cmdlet', 'CmdletByParameter', 'Floor')] [string] $Subject = 'Cmdlet'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -19,6 +19,7 @@ $ids = [string[]](Get-Content $IdsPath)
 
 function Invoke-Subject([string[]] $someIds) {
     if ($Subject -eq 'Floor') { $null = $someIds | Invoke-ShouldProcessOnly -WhatIf }
+    elseif ($Subject -eq 'CmdletByParameter') { $null = Remove-CloudImage @target -ImageId $someIds -WhatIf -ErrorAction SilentlyContinue }
     else { $null = $someIds | Remove-CloudImage @target -WhatIf -ErrorAction SilentlyContinue }
 }
 
@@ -29,14 +30,18 @@ Invoke-Subject $ids[0..999]
 $self = [Diagnostics.Process]::GetCurrentProcess()
 $self.Refresh()
 $workingSetBefore = $self.WorkingSet64
+$heapBefore = [GC]::GetTotalMemory($true)
 $cpuBefore = $self.TotalProcessorTime
 $clock = [Diagnostics.Stopwatch]::StartNew()
 Invoke-Subject $ids
 $clock.Stop()
 $self.Refresh()
+# What stays reachable once the command is over (the peak above includes garbage not yet collected).
+$heapAfter = [GC]::GetTotalMemory($true)
 [pscustomobject]@{
     Seconds            = $clock.Elapsed.TotalSeconds
     CpuSeconds         = ($self.TotalProcessorTime - $cpuBefore).TotalSeconds
     Images             = $ids.Count
     PeakGrowthBytes    = [Math]::Max(0, $self.PeakWorkingSet64 - $workingSetBefore)
+    HeapGrowthBytes    = [Math]::Max(0, $heapAfter - $heapBefore)
 } | ConvertTo-Json -Compress | Set-Content $ResultPath
