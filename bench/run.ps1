@@ -33,12 +33,15 @@ param(
     [switch] $SkipBuild,
     [switch] $SkipNaive,
     [switch] $SkipMicro,
-    [string] $ReportPath = (Join-Path $PSScriptRoot '../out/bench/report.md')
+    [string] $ReportPath = (Join-Path $PSScriptRoot '../out/bench/report.md'),
+    # Another build of the module to measure (e.g. an older commit's, for a before/after); default: this one.
+    [string] $ModulePath
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $repo = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
-$modulePath = Join-Path $repo 'out/ImageCmdlets/ImageCmdlets.psd1'
+if (-not $ModulePath) { $ModulePath = Join-Path $repo 'out/ImageCmdlets/ImageCmdlets.psd1' }
+$ModulePath = [IO.Path]::GetFullPath($ModulePath)
 $work = Join-Path ([IO.Path]::GetTempPath()) ('imagecmdlets-bench-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
 New-Item -ItemType Directory $work | Out-Null
 if ($NaiveCount -le 0) { $NaiveCount = $Count }
@@ -91,7 +94,7 @@ try {
     foreach ($e in (Get-Content -Raw (Join-Path $emulatorState 'emulators.json') | ConvertFrom-Json)) { $emulators[$e.provider] = $e }
 
     # The module's own description of each provider (ProviderCapabilities), read from the built engine.
-    Add-Type -Path (Join-Path $repo 'out/ImageCmdlets/ImageCmdlets.Engine.dll')
+    Add-Type -Path (Join-Path (Split-Path $modulePath) 'ImageCmdlets.Engine.dll')
     $providers = [ImageCmdlets.Providers.ProviderRegistry]::All | Where-Object { $emulators.ContainsKey($_.Name) -and (-not $Provider -or $_.Name -in $Provider) }
 
     function Invoke-Control($name, [string] $method, [string] $path, $body) {
