@@ -278,9 +278,10 @@ if (-not $SkipMicro) {
     }
 }
 
-$machine = "$([Environment]::ProcessorCount) cores, $([Math]::Round((Get-Content /proc/meminfo -ErrorAction SilentlyContinue | Select-Object -First 1) -replace '\D', '') / 1MB) GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), .NET $([Environment]::Version), PowerShell $($PSVersionTable.PSVersion)"
+$memoryKiB = [double]((Get-Content /proc/meminfo -ErrorAction SilentlyContinue | Select-Object -First 1) -replace '\D', '')
+$machine = "$([Environment]::ProcessorCount) cores, $([Math]::Round($memoryKiB / 1MB)) GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), .NET $([Environment]::Version), PowerShell $($PSVersionTable.PSVersion)"
 $header = @("## Run of $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm')) UTC", '', "Machine: $machine", '',
-    "Command: ``dotnet pwsh ./bench/run.ps1 $($MyInvocation.BoundParameters.GetEnumerator() | ForEach-Object { "-$($_.Key) $($_.Value)" })``", '')
+    "Command: ``dotnet pwsh ./bench/run.ps1 $($PSBoundParameters.GetEnumerator() | ForEach-Object { if ($_.Value -is [switch]) { "-$($_.Key)" } else { "-$($_.Key) $($_.Value)" } })``", '')
 $report = ($header + $lines) -join "`n"
 New-Item -ItemType Directory -Force (Split-Path $ReportPath) | Out-Null
 Set-Content $ReportPath $report
