@@ -194,6 +194,23 @@ public class RemovalRunTests
     }
 
     [Fact]
+    public async Task A_finished_record_entry_keeps_the_image_name_but_not_its_description()
+    {
+        // Existence is checked first here, so every image is described before its delete.
+        var provider = new InMemoryCloud(new ProviderCapabilities { MaxIdsPerDelete = 10, MaxIdsPerDescribe = 20, DeleteIgnoresMissingIds = true });
+        provider.Add("img-a", "ci-build-a");
+        provider.Add("img-b", "ci-build-b").RejectCode = "InUse";
+        var record = new CloudImageRun("Remove-CloudImage");
+        var run = new RemovalRun(provider, DeleteOptions.Default, new CollectingSink(), Fast, record: record);
+        run.Add("img-a");
+        run.Add("img-b");
+        await run.CompleteAsync();
+
+        Assert.Equal(new[] { "ci-build-a", "ci-build-b" }, record.Entries.Select(e => e.Name));
+        Assert.All(record.Entries, e => Assert.Null(e.Image));
+    }
+
+    [Fact]
     public async Task Provider_that_ignores_missing_ids_never_reports_a_missing_image_as_deleted()
     {
         var provider = new InMemoryCloud(new ProviderCapabilities
