@@ -188,7 +188,23 @@ try {
             $ids = New-Images $p.Name @(@{ count = $NaiveCount; condition = 'deletable' })
             $naive = Measure-Removal $p $ids Naive
         }
-        $rows.Add([pscustomobject]@{ Provider = $p; Minimum = $minimum; Floor = $floor; Batched = $batched; Bad = $bad; Naive = $naive })
+        # The same loop over the provider's official Node SDK, where tools/sdk-check has one (npm ci there first).
+        $sdk = $null
+        $sdkLoop = Join-Path $repo "tools/sdk-check/delete-loop-$($p.Name.ToLowerInvariant()).mjs"
+        if (-not $SkipNaive -and (Test-Path $sdkLoop) -and (Test-Path (Join-Path $repo 'tools/sdk-check/node_modules')) -and (Get-Command node -ErrorAction SilentlyContinue)) {
+            Write-Host "   official SDK loop over $NaiveCount ids"
+            $ids = New-Images $p.Name @(@{ count = $NaiveCount; condition = 'deletable' })
+            $idsPath = Join-Path $work "$($p.Name)-sdk-ids.txt"
+            Set-Content $idsPath $ids
+            $e = $emulators[$p.Name]
+            $env:EMULATOR_PORT = ([Uri]$e.endpoint).Port; $env:EMULATOR_KEY = $e.accessKeyId; $env:EMULATOR_SECRET = $e.secret
+            $env:EMULATOR_REGION = $e.defaultRegion; $env:IMAGE_IDS_FILE = $idsPath
+            $since = Get-LastSeq $p.Name
+            $answer = node $sdkLoop | Select-Object -Last 1
+            if ($LASTEXITCODE -ne 0) { throw "The official SDK loop failed: $answer" }
+            $sdk = [pscustomobject]@{ Result = ($answer | ConvertFrom-Json); Calls = @((Get-CallsSince $p.Name $since).calls).Count }
+        }
+        $rows.Add([pscustomobject]@{ Provider = $p; Minimum = $minimum; Floor = $floor; Batched = $batched; Bad = $bad; Naive = $naive; Sdk = $sdk })
     }
 
     $lines.Add("### $Count deletions per provider ($LatencyMs ms added latency per request)")
@@ -209,6 +225,19 @@ try {
                 $(if ($null -ne $naive) { '{0:N1}×' -f ($naive / $perImage) } else { '' }), $badCells))
     }
     $lines.Add('')
+    $sdkRows = @($rows | Where-Object Sdk)
+    if ($sdkRows) {
+        $lines.Add("The same ids deleted by a sequential loop over the provider's official Node SDK (tools/sdk-check/delete-loop-*.mjs):")
+        $lines.Add('')
+        $lines.Add('| provider | ids | SDK loop s | s/image | calls | deleted | module speed-up |')
+        $lines.Add('| --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+        foreach ($row in $sdkRows) {
+            $r = $row.Sdk.Result
+            $lines.Add(('| {0} | {1} | {2:N1} | {3:N3} | {4} | {5} | {6:N1}× |' -f $row.Provider.Name, $NaiveCount, $r.seconds, ($r.seconds / $NaiveCount),
+                    $row.Sdk.Calls, $r.deleted, (($r.seconds / $NaiveCount) / ($row.Batched.Result.Seconds / $Count))))
+        }
+        $lines.Add('')
+    }
 
     # --- listing ---------------------------------------------------------------------------------------
     $lines.Add("### Listing $ListCount images ($LatencyMs ms added latency per request)")
