@@ -11,7 +11,8 @@ internal static class GlanceImages
     private static readonly HashSet<string> Fields = new(StringComparer.Ordinal)
         { "id", "name", "status", "visibility", "protected", "owner", "created_at", "updated_at", "size", "tags", "self", "file", "schema", "locations" };
 
-    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId)
+    /// <summary>An image record as CloudImage; <paramref name="imageTypeField"/> is the field that says what kind of image it is (Glance: visibility; Huawei IMS: __imagetype).</summary>
+    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId, string imageTypeField = "visibility")
     {
         var properties = new Dictionary<string, string>();
         foreach (var p in image.Properties)
@@ -23,7 +24,7 @@ internal static class GlanceImages
             ImageId = image.GetString("id") ?? "",
             Name = image.GetString("name"),
             State = image.GetString("status"),
-            ImageType = image.GetString("visibility"),
+            ImageType = image.GetString(imageTypeField),
             CreatedAt = ProviderValues.ParseTime(image.GetString("created_at")),
             SizeBytes = image.GetInt64("size"),
             OsName = image.GetString("os_distro"),
