@@ -5,7 +5,7 @@
     Author               = 'ImageCmdlets contributors'
     CompanyName          = 'ImageCmdlets'
     Copyright            = '(c) ImageCmdlets contributors. MIT License.'
-    Description          = 'Find, check and delete custom machine images on Tencent Cloud, Alibaba Cloud, Volcengine, Zenlayer Cloud and OpenStack Glance clouds, safely and in bulk.'
+    Description          = 'Find, check and delete custom machine images on Tencent Cloud, Alibaba Cloud, Volcengine, Zenlayer Cloud, Huawei Cloud and OpenStack Glance clouds, safely and in bulk.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     NestedModules        = @()
@@ -16,7 +16,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Cloud', 'Images', 'OpenStack', 'Glance', 'Tencent', 'Alibaba', 'Volcengine', 'Zenlayer', 'Cleanup')
+            Tags       = @('Cloud', 'Images', 'OpenStack', 'Glance', 'Tencent', 'Alibaba', 'Volcengine', 'Zenlayer', 'Huawei', 'Cleanup')
             ProjectUri = 'https://example.invalid/ImageCmdlets'
         }
     }

@@ -38,9 +38,9 @@ public sealed class HuaweiEmulator : EmulatorServer
 
     private static readonly IReadOnlyDictionary<string, string?> DeleteAnswers = new Dictionary<string, string?>
     {
+        // IMS lets the owner delete an image it shares with other projects: that is no condition of its own here
+        // (HuaweiEmulatorImage.Members models it).
         [ImageCondition.Deletable] = null,
-        // IMS lets the owner delete an image it shares with other projects.
-        [ImageCondition.SharedToOthers] = null,
         [ImageCondition.Protected] = "ImageProtected",
         [ImageCondition.SharedToMe] = "ImageNotOwned",
         [ImageCondition.Public] = "ImageNotOwned",
@@ -123,16 +123,22 @@ public sealed class HuaweiEmulator : EmulatorServer
     protected override Task<EmulatorResponse> HandleAsync(EmulatorRequest request)
     {
         if (IsServedAside(request))
-            return Task.FromResult(request.Method == "POST" && request.Path == "/v3/auth/tokens"
-                ? IssueToken(request.Body)
-                : IamError(404, "The resource could not be found."));
+            return Task.FromResult((request.Method, request.Path) switch
+            {
+                ("POST", "/v3/auth/tokens") => IssueToken(request.Body),
+                ("GET", "/v3/projects") => Authenticate(request, projectScoped: false) ?? Projects(request),
+                _ => IamError(404, "The resource could not be found."),
+            });
         lock (_gate) _userAgents.Add(request.Header("User-Agent"));
-        var answer = Authenticate(request) ?? (OverCallRate(ActionOf(request), CallsPerSecondLimit) ? ThrottlingAnswer() : null) ?? Route(request);
+        var answer = Authenticate(request, projectScoped: true) ?? (OverCallRate(ActionOf(request), CallsPerSecondLimit) ? ThrottlingAnswer() : null) ?? Route(request);
         return Task.FromResult(answer);
     }
 
-    /// <summary>An IAM token or an AK/SK signature over exactly what was received; the project must be the account's.</summary>
-    private EmulatorResponse? Authenticate(EmulatorRequest request)
+    /// <summary>
+    /// An IAM token or an AK/SK signature over exactly what was received; for an IMS call (<paramref name="projectScoped"/>)
+    /// the signed X-Project-Id must be the account's project.
+    /// </summary>
+    private EmulatorResponse? Authenticate(EmulatorRequest request, bool projectScoped)
     {
         if (request.Header("X-Auth-Token") is { } token)
         {
@@ -168,7 +174,7 @@ public sealed class HuaweiEmulator : EmulatorServer
             request.Header("X-Sdk-Date")!, key.Id, new Secret(key.Secret));
         if (!Crypto.FixedTimeEquals(match.Groups["sig"].Value, expected.Signature))
             return GatewayError(401, HuaweiErrors.SignatureFailure, "Incorrect IAM authentication information: verify aksk signature fail");
-        if (request.Header("X-Project-Id") != ProjectId || !signed.Contains("x-project-id"))
+        if (projectScoped && (request.Header("X-Project-Id") != ProjectId || !signed.Contains("x-project-id")))
             return GatewayError(403, HuaweiErrors.AccessDenied, "The API access is denied: X-Project-Id must name this account's project, signed.");
         return null;
     }
@@ -245,6 +251,16 @@ public sealed class HuaweiEmulator : EmulatorServer
         return softly ? new EmulatorResponse(200, "", "text/plain") : new EmulatorResponse(204, "", "text/plain");
     }
 
+    /// <summary>IAM's KeystoneListProjects (GET /v3/projects?name=…), as the SDKs use it to find a region's project.</summary>
+    private EmulatorResponse Projects(EmulatorRequest request)
+    {
+        var name = request.Query.TryGetValue("name", out var v) ? v.ToString() : null;
+        var projects = JsonValue.NewArray();
+        if (name is null || name == Region)
+            projects.Add(JsonValue.NewObject().Set("id", ProjectId).Set("name", Region).Set("domain_id", "a1b2c3d4e5f60718293a4b5c6d7e8f90").Set("enabled", true));
+        return new EmulatorResponse(200, JsonValue.NewObject().Set("projects", projects).ToJson());
+    }
+
     /// <summary>IAM's POST /v3/auth/tokens, password method: the demo user of the demo account, scoped to the region's project (by name or id).</summary>
     private EmulatorResponse IssueToken(string text)
     {
@@ -316,7 +332,6 @@ public sealed class HuaweiEmulator : EmulatorServer
             Protected = seed.Condition == ImageCondition.Protected,
             ImageType = seed.Condition switch { ImageCondition.Public => "gold", ImageCondition.SharedToMe => "shared", _ => HuaweiImages.Private },
             Owner = seed.Condition is ImageCondition.Public or ImageCondition.SharedToMe ? OtherProjectId : null,
-            Members = seed.Condition == ImageCondition.SharedToOthers ? new[] { OtherProjectId } : Array.Empty<string>(),
         });
         return Summary(image);
     }

@@ -36,10 +36,11 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
 
     public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
     {
-        var answer = await SendOnceAsync(request, context).ConfigureAwait(false);
+        // The token this request carried: a 401 for it renews it only if no other caller has done so meanwhile.
+        var stale = _authToken;
+        var answer = await SendOnceAsync(request, stale, context).ConfigureAwait(false);
         if (answer.StatusCode != 401 || _settings.User is null || _settings.AuthUrl is null) return answer;
 
-        var stale = _authToken;
         await _reauth.WaitAsync(context.Cancellation).ConfigureAwait(false);
         try
         {
@@ -58,12 +59,12 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
         {
             _reauth.Release();
         }
-        return await SendOnceAsync(request, context).ConfigureAwait(false);
+        return await SendOnceAsync(request, _authToken, context).ConfigureAwait(false);
     }
 
-    private Task<HttpExchange> SendOnceAsync(ApiRequest request, CallContext context)
+    private Task<HttpExchange> SendOnceAsync(ApiRequest request, Secret token, CallContext context)
     {
-        request.SetHeader("X-Auth-Token", _authToken.Reveal());
+        request.SetHeader("X-Auth-Token", token.Reveal());
         return _transport.SendAsync(request, context);
     }
 }

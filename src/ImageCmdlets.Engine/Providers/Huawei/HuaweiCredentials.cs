@@ -15,6 +15,8 @@ internal sealed class HuaweiSettings
     /// <summary>The IAM token (an IAM user's, got from IAM, or one given as is); null when AK/SK signing is used.</summary>
     public KeystoneSettings? Token { get; init; }
     public string? ProjectId { get; init; }
+    /// <summary>IAM: where an IAM user's token comes from, and where an access key's project is looked up.</summary>
+    public Uri? IamEndpoint { get; init; }
 }
 
 /// <summary>
@@ -49,6 +51,7 @@ internal static class HuaweiCredentials
     /// <summary>Project ids are 32 hex digits; they go into a header, so nothing else is sent.</summary>
     private static readonly Regex ProjectIdPattern = new("^[0-9a-fA-F]{32}$", RegexOptions.CultureInvariant);
 
+    /// <summary>The settings for <paramref name="request"/>; <paramref name="iamEndpointOf"/> gives IAM's endpoint for a region, unless HUAWEICLOUD_SDK_IAM_ENDPOINT or the file's iam_endpoint names one.</summary>
     public static HuaweiSettings Resolve(ConnectionRequest request, Func<string, Uri> iamEndpointOf)
     {
         var env = request.Environment;
@@ -61,6 +64,14 @@ internal static class HuaweiCredentials
         // The file's project goes with keys given elsewhere too (-Credential, the SDK variables), as in the SDKs' own chain.
         var fileProject = (section ?? file?.Section(DefaultSection)) is { } projectSection ? Project(projectSection.Get("project_id"), projectSection.Path) : null;
 
+        Uri? Iam(IniSection? from)
+        {
+            if (CredentialResolution.FirstNonEmpty(env.GetVariable(IamEndpointVariable), from?.Get("iam_endpoint")) is { } text)
+                return EndpointPolicy.Require(Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri
+                    : throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"The IAM endpoint '{text}' is not an absolute URL."), "IAM endpoint");
+            return region.Length > 0 ? iamEndpointOf(region) : null;
+        }
+
         if (request.Credential is { } given)
         {
             var slash = given.Id.IndexOf('\\');
@@ -68,13 +79,13 @@ internal static class HuaweiCredentials
             {
                 var account = given.Id.Substring(0, slash);
                 var user = new AccessKeyCredential(given.Id.Substring(slash + 1), given.SecretKey, null, given.Source);
-                return IamUser(request, region, account, user, projectId ?? fileProject, iamEndpointOf, section?.Get("iam_endpoint"));
+                return IamUser(region, account, user, projectId ?? fileProject, Iam(section));
             }
-            return AccessKey(region, given, projectId ?? fileProject);
+            return AccessKey(region, given, projectId ?? fileProject, Iam(section ?? file?.Section(DefaultSection)));
         }
-        if (section is not null) return FromSection(section, region, projectId);
+        if (section is not null) return FromSection(section, region, projectId, Iam(section));
         if (CredentialResolution.FromEnvironment(env, AkVariable, SkVariable, SecurityTokenVariable) is { } fromEnvironment)
-            return AccessKey(region, fromEnvironment, projectId ?? fileProject);
+            return AccessKey(region, fromEnvironment, projectId ?? fileProject, Iam(file?.Section(DefaultSection)));
         if (CredentialResolution.FirstNonEmpty(env.GetVariable(TokenVariable)) is { } token)
             return new HuaweiSettings
             {
@@ -82,11 +93,11 @@ internal static class HuaweiCredentials
                 ProjectId = projectId,
                 Token = new KeystoneSettings { Token = new Secret(token), ProjectId = projectId, Region = region, AdminRoleCounts = false },
             };
-        if (file?.Section(DefaultSection) is { } basic) return FromSection(basic, region, projectId);
+        if (file?.Section(DefaultSection) is { } basic) return FromSection(basic, region, projectId, Iam(basic));
         throw CredentialResolution.Missing(HuaweiProvider.ProviderName, Help);
     }
 
-    private static HuaweiSettings FromSection(IniSection section, string region, string? projectId)
+    private static HuaweiSettings FromSection(IniSection section, string region, string? projectId, Uri? iam)
     {
         var ak = CredentialResolution.FirstNonEmpty(section.Get("ak"));
         var sk = section.Get("sk");
@@ -95,33 +106,33 @@ internal static class HuaweiCredentials
                 $"Section [{section.Name}] of {section.Path} holds no ak and sk pair.", ErrorKind.Authentication);
         var token = CredentialResolution.FirstNonEmpty(section.Get("security_token"));
         var key = new AccessKeyCredential(ak, new Secret(sk!), token is null ? null : new Secret(token), $"section [{section.Name}] of {section.Path}");
-        return AccessKey(region, key, projectId ?? Project(section.Get("project_id"), section.Path));
+        return AccessKey(region, key, projectId ?? Project(section.Get("project_id"), section.Path), iam);
     }
 
-    private static HuaweiSettings AccessKey(string region, AccessKeyCredential key, string? projectId) =>
+    /// <summary>An access key; without a project id, the region's project is looked up in IAM before the first call.</summary>
+    private static HuaweiSettings AccessKey(string region, AccessKeyCredential key, string? projectId, Uri? iam) =>
         new()
         {
             Region = region,
             AccessKey = key,
-            ProjectId = projectId ?? throw new ImageCmdletsConfigurationException("MissingProject",
-                $"No Huawei project id: every IMS call names its project. Set {ProjectIdVariable} (the region's project id, 32 hex digits, " +
-                "shown under My Credentials in the console), or project_id in ~/.huaweicloud/credentials.", ErrorKind.Authentication),
+            IamEndpoint = iam,
+            ProjectId = projectId ?? (region.Length > 0 ? null : throw new ImageCmdletsConfigurationException("MissingRegion",
+                $"No region and no project id for provider {HuaweiProvider.ProviderName}: use -Region (such as cn-north-4), whose project is then " +
+                $"looked up, or set {ProjectIdVariable}.")),
         };
 
-    private static HuaweiSettings IamUser(ConnectionRequest request, string region, string account, AccessKeyCredential user, string? projectId,
-        Func<string, Uri> iamEndpointOf, string? fileIamEndpoint)
+    public static bool IsProjectId(string text) => ProjectIdPattern.IsMatch(text);
+
+    private static HuaweiSettings IamUser(string region, string account, AccessKeyCredential user, string? projectId, Uri? iam)
     {
-        if (projectId is null && region.Length == 0)
+        if (iam is null || (projectId is null && region.Length == 0))
             throw new ImageCmdletsConfigurationException("MissingRegion",
-                $"An IAM user's token is scoped to the region's project: use -Region (such as cn-north-4), or set {ProjectIdVariable}.");
-        var iam = CredentialResolution.FirstNonEmpty(request.Environment.GetVariable(IamEndpointVariable), fileIamEndpoint) is { } text
-            ? EndpointPolicy.Require(Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri
-                : throw new ImageCmdletsConfigurationException("InvalidEndpoint", $"The IAM endpoint '{text}' is not an absolute URL."), "IAM endpoint")
-            : iamEndpointOf(region);
+                $"An IAM user's token comes from iam.<region> and is scoped to the region's project: use -Region (such as cn-north-4).");
         return new HuaweiSettings
         {
             Region = region,
             ProjectId = projectId,
+            IamEndpoint = iam,
             Token = new KeystoneSettings
             {
                 AuthUrl = iam,

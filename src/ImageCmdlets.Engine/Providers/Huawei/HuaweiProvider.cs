@@ -60,13 +60,12 @@ internal sealed class HuaweiProvider : ImageProvider
 
     protected override IImageSession OpenSession(ConnectionRequest request)
     {
-        var settings = HuaweiCredentials.Resolve(request, region => region.Length > 0 ? IamEndpoint(region)
-            : throw MissingRegion("an IAM user's token is got from iam.<region>.myhuaweicloud.com"));
+        var settings = HuaweiCredentials.Resolve(request, IamEndpoint);
         if (request.Endpoint is null && settings.Region.Length == 0) throw MissingRegion("the region names the IMS endpoint ims.<region>.myhuaweicloud.com");
         var apiRoot = ProviderValues.ApiRoot(request.Endpoint, request.Endpoint is null ? ImsEndpoint(settings.Region) : request.Endpoint);
 
         IRequestAuthenticator auth;
-        if (settings.AccessKey is { } key) auth = new HuaweiAccessKeyAuthenticator(key, settings.ProjectId!, request.Transport);
+        if (settings.AccessKey is { } key) auth = new HuaweiAccessKeyAuthenticator(key, settings.ProjectId, settings.Region, settings.IamEndpoint, request.Transport);
         else
         {
             var token = settings.Token!;
