@@ -46,6 +46,7 @@ public sealed class HuaweiEndToEndTests : IAsyncLifetime
         Assert.Empty(sink.Errors);
         Assert.Equal(own.OrderBy(i => i), sink.Images.Select(i => i.ImageId).OrderBy(i => i));
         Assert.All(sink.Images, i => Assert.Equal("private", i.ImageType));
+        Assert.All(sink.Images, i => Assert.Equal(40L << 30, i.SizeBytes));
         // 24 private records (one soft-deleted) in pages of 5: five pages, the last one short.
         var pages = Emulator.Calls.Where(c => c.Action == HuaweiSession.ListAction).ToArray();
         Assert.Equal(5, pages.Length);

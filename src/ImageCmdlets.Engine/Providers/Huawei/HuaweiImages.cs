@@ -25,7 +25,8 @@ internal static class HuaweiImages
     private static readonly HashSet<string> NotOwnTypes = new(StringComparer.OrdinalIgnoreCase) { "gold", "shared", "market" };
 
     public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId) =>
-        GlanceImages.ToCloudImage(image, session, requestId, imageTypeField: "__imagetype");
+        // IMS gives the size as __image_size (bytes, as text); Glance's size where the record has one.
+        GlanceImages.ToCloudImage(image, session, requestId, "__imagetype", "size", "__image_size");
 
     /// <summary>A soft-deleted record (v1.1 delete) is gone as far as looking images up goes.</summary>
     public static bool IsSoftDeleted(CloudImage image) => string.Equals(image.State, Deleted, StringComparison.OrdinalIgnoreCase);
