@@ -5,7 +5,7 @@
     Author               = 'ImageCmdlets contributors'
     CompanyName          = 'ImageCmdlets'
     Copyright            = '(c) ImageCmdlets contributors. MIT License.'
-    Description          = 'Find, check and delete custom machine images on Tencent Cloud, Alibaba Cloud, Volcengine, Zenlayer Cloud and OpenStack Glance clouds, safely and in bulk.'
+    Description          = 'Find, check and delete custom machine images on Tencent Cloud, Alibaba Cloud, Volcengine, Zenlayer Cloud, Huawei Cloud and OpenStack Glance clouds, safely and in bulk.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     NestedModules        = @()
@@ -19,7 +19,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Cloud', 'Images', 'OpenStack', 'Glance', 'Tencent', 'Alibaba', 'Volcengine', 'Zenlayer', 'Cleanup')
+            Tags         = @('Cloud', 'Images', 'OpenStack', 'Glance', 'Tencent', 'Alibaba', 'Volcengine', 'Zenlayer', 'Huawei', 'Cleanup')
             # The license text ships in the module folder (LICENSE); this is the MIT license's canonical page.
             # There is no ProjectUri: the project has no public address yet.
             LicenseUri   = 'https://opensource.org/license/mit'

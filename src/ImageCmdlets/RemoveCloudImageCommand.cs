@@ -21,6 +21,17 @@ public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
     [Parameter]
     public SwitchParameter EvenIfInUse { get; set; }
 
+    /// <summary>Also delete the backups a full-server image was made from (Huawei's delete_backup). Asked about separately unless -Force.</summary>
+    [Parameter]
+    public SwitchParameter DeleteBackup { get; set; }
+
+    /// <summary>
+    /// Huawei only, deprecated: delete with IMS's old v1.1 call, a soft delete (the image's record stays, with
+    /// status "deleted"); reported as SoftDeleted.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter SoftDelete { get; set; }
+
     /// <summary>No confirmation prompts (unless -Confirm is given explicitly). Never overrides -WhatIf.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -39,7 +50,13 @@ public sealed class RemoveCloudImageCommand : ImageInputCmdletBase
 
     private protected override ImageInputCore CreateCore() =>
         new RemoveCloudImageCore(this, ConnectionOptions,
-            new DeleteOptions { DeleteSnapshots = DeleteSnapshot.IsPresent, EvenIfInUse = EvenIfInUse.IsPresent },
+            new DeleteOptions
+            {
+                DeleteSnapshots = DeleteSnapshot.IsPresent,
+                EvenIfInUse = EvenIfInUse.IsPresent,
+                DeleteBackups = DeleteBackup.IsPresent,
+                SoftDelete = SoftDelete.IsPresent,
+            },
             new ConfirmationSettings { WhatIf = WhatIfInForce(), ConfirmExplicit = ConfirmGivenExplicitly(), Force = Force.IsPresent },
             wait: WaitRequested() ? new DeletionWait(TimeSpan.FromSeconds(WaitTimeout)) : null);
 

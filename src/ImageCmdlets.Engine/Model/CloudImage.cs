@@ -92,6 +92,11 @@ public enum RemovalStatus
     Deleted,
     /// <summary>The cloud accepted the deletion and finishes it asynchronously.</summary>
     Deleting,
+    /// <summary>
+    /// The cloud marked the image deleted and keeps its record (status "deleted"): Huawei IMS's deprecated
+    /// v1.1 delete (-SoftDelete). The image can no longer be used.
+    /// </summary>
+    SoftDeleted,
     /// <summary>-WhatIf: the provider validated the delete (DryRun or describe-based) and nothing was deleted.</summary>
     WouldDelete,
     /// <summary>The user answered No at a confirmation prompt.</summary>

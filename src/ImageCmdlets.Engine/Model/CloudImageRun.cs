@@ -26,6 +26,7 @@ public enum CloudImageRunStatus
     Pending,
     Deleted,
     Deleting,
+    SoftDeleted,
     WouldDelete,
     Declined,
     Duplicate,

@@ -137,6 +137,7 @@ public sealed class RemovalRun : ImageRun
     {
         RemovalStatus.Deleted => CloudImageRunStatus.Deleted,
         RemovalStatus.Deleting => CloudImageRunStatus.Deleting,
+        RemovalStatus.SoftDeleted => CloudImageRunStatus.SoftDeleted,
         RemovalStatus.WouldDelete => CloudImageRunStatus.WouldDelete,
         RemovalStatus.Declined => CloudImageRunStatus.Declined,
         _ => CloudImageRunStatus.Duplicate,
@@ -161,6 +162,9 @@ public sealed class RemovalRun : ImageRun
                     ? "Deletion accepted; the cloud finishes it asynchronously (-Wait follows it to the end)."
                     : $"Deletion accepted; the cloud finishes it asynchronously, and {Session.Provider.Name} offers no way to follow it.");
         }
+        else if (answer.Succeeded && answer.SoftDeleted)
+            Report(entry, RemovalStatus.SoftDeleted, answer.RequestId,
+                "Soft-deleted: the cloud marked the image deleted (status 'deleted') and keeps its record; it can no longer be used.");
         else if (answer.Succeeded)
             Report(entry, RemovalStatus.Deleted, answer.RequestId, null);
         else if (answer.Error!.Kind == ErrorKind.NotFound && entry.MayAlreadyBeDeleted) ReportGone(entry, answer.Error);

@@ -81,6 +81,15 @@ public abstract class ImageInputCore : CommandCore
         if (Options.DeleteSnapshots && !provider.Capabilities.SupportsDeleteSnapshots)
             throw new ImageCmdletsConfigurationException("DeleteSnapshotNotSupported",
                 $"-DeleteSnapshot is not supported by provider {provider.Name}: its delete call has no such option.", ErrorKind.InvalidArgument);
+        if (Options.SoftDelete && (Options.DeleteBackups || Options.DeleteSnapshots || Options.EvenIfInUse))
+            throw new ImageCmdletsConfigurationException("SoftDeleteConflict",
+                "-SoftDelete cannot be combined with -DeleteBackup, -DeleteSnapshot or -EvenIfInUse: the soft delete takes no options.", ErrorKind.InvalidArgument);
+        if (Options.DeleteBackups && !provider.Capabilities.SupportsDeleteBackups)
+            throw new ImageCmdletsConfigurationException("DeleteBackupNotSupported",
+                $"-DeleteBackup is not supported by provider {provider.Name}: its delete call has no such option.", ErrorKind.InvalidArgument);
+        if (Options.SoftDelete && !provider.Capabilities.SupportsSoftDelete)
+            throw new ImageCmdletsConfigurationException("SoftDeleteNotSupported",
+                $"-SoftDelete is not supported by provider {provider.Name}: its API has no soft delete.", ErrorKind.InvalidArgument);
         if (Options.EvenIfInUse && !provider.Capabilities.SupportsEvenIfInUse)
             throw new ImageCmdletsConfigurationException("EvenIfInUseNotSupported",
                 $"-EvenIfInUse is not supported by provider {provider.Name}: its delete call has no such option.", ErrorKind.InvalidArgument);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using ImageCmdlets.Operations;
 using ImageCmdlets.Providers;
 
@@ -55,7 +56,9 @@ public sealed class RemoveCloudImageCore : ImageInputCore
     private Decision Decide(string target)
     {
         var action = "Remove cloud image"
+            + (Options.SoftDelete ? " (soft delete)" : "")
             + (Options.DeleteSnapshots ? " and its snapshots" : "")
+            + (Options.DeleteBackups ? " and its backups" : "")
             + (Options.EvenIfInUse ? " even if instances use it" : "");
         bool proceed;
         if (_confirmation.WhatIf)
@@ -76,13 +79,13 @@ public sealed class RemoveCloudImageCore : ImageInputCore
     /// <summary>Deleting snapshots or in-use images is asked about separately, unless -Force.</summary>
     private bool ConfirmExtraDamage(string target)
     {
-        if (!Options.DeleteSnapshots && !Options.EvenIfInUse) return true;
+        if (!Options.DeleteSnapshots && !Options.EvenIfInUse && !Options.DeleteBackups) return true;
         if (_confirmation.Force && !_confirmation.ConfirmExplicit) return true;
-        var what = Options.DeleteSnapshots && Options.EvenIfInUse
-            ? "its snapshots will be deleted too, and it will be deleted even if instances use it"
-            : Options.DeleteSnapshots
-                ? "the snapshots it was made from will be deleted too (irreversible)"
-                : "it will be deleted even if instances use it (those instances can then not be re-initialised from it)";
+        var damage = new List<string>();
+        if (Options.DeleteSnapshots) damage.Add("the snapshots it was made from will be deleted too (irreversible)");
+        if (Options.DeleteBackups) damage.Add("the backups it was made from will be deleted too (irreversible)");
+        if (Options.EvenIfInUse) damage.Add("it will be deleted even if instances use it (those instances can then not be re-initialised from it)");
+        var what = string.Join(", and ", damage);
         return Host.ShouldContinue($"Image {target}: {what}. Continue?", "Confirm extra deletion", ref _yesToAll, ref _noToAll);
     }
 }

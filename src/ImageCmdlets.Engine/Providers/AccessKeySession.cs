@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Threading;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Transport;
@@ -47,14 +45,13 @@ internal abstract class AccessKeySession : IImageSession
     public string Endpoint => EndpointPolicy.Display(ApiRoot);
     private protected HttpTransport Transport { get; }
 
-    /// <summary>This computer's clock; tests move it to check the service's time window.</summary>
-    internal Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+    private readonly SigningClock _clock = new();
 
-    /// <summary>How far this computer's clock is behind the cloud's, once a refused request time taught it.</summary>
-    private long _clockOffsetTicks;
+    /// <summary>This computer's clock; tests move it to check the service's time window.</summary>
+    internal Func<DateTimeOffset> Clock { get => _clock.Clock; set => _clock.Clock = value; }
 
     /// <summary>The time to sign with: this computer's clock, corrected by what the cloud said its time is.</summary>
-    private protected DateTimeOffset Now() => Clock() + TimeSpan.FromTicks(Interlocked.Read(ref _clockOffsetTicks));
+    private protected DateTimeOffset Now() => _clock.Now();
 
     /// <summary>The provider's error codes (a refused request time is recognised among them).</summary>
     private protected abstract ErrorCodeMap ErrorCodes { get; }
@@ -68,24 +65,9 @@ internal abstract class AccessKeySession : IImageSession
     {
         var request = build(Now());
         var exchange = await Transport.SendAsync(request, context).ConfigureAwait(false);
-        if (ErrorCodes.KindOf(request.ReadErrorCode?.Invoke(exchange)) != ErrorKind.ClockSkew || !LearnClockOffset(exchange, context))
+        if (ErrorCodes.KindOf(request.ReadErrorCode?.Invoke(exchange)) != ErrorKind.ClockSkew || !_clock.Learn(exchange, context))
             return exchange;
         return await Transport.SendAsync(build(Now()), context).ConfigureAwait(false);
-    }
-
-    private bool LearnClockOffset(HttpExchange exchange, CallContext context)
-    {
-        if (!DateTimeOffset.TryParse(exchange.GetHeader("Date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var server))
-            return false;
-        var offset = server - Clock();
-        // Within half a minute the clock is not what is wrong: let the error stand.
-        if (offset.Duration() < TimeSpan.FromSeconds(30)) return false;
-        Interlocked.Exchange(ref _clockOffsetTicks, offset.Ticks);
-        context.Log.Verbose(string.Format(CultureInfo.InvariantCulture,
-            "The cloud refused the request time: this computer's clock is {0:0} minute(s) {1} the cloud's (its Date header). " +
-            "Signing with the cloud's time from now on; set this computer's clock right (enable NTP time sync) to stop this.",
-            offset.Duration().TotalMinutes, offset > TimeSpan.Zero ? "behind" : "ahead of"));
-        return true;
     }
 
     public abstract Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context);

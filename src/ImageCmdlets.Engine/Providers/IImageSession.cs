@@ -95,15 +95,20 @@ public sealed class DeleteOptions
     public bool DeleteSnapshots { get; init; }
     /// <summary>Delete even when instances use the image (Alibaba's Force).</summary>
     public bool EvenIfInUse { get; init; }
+    /// <summary>Also delete the backups a full-server image was made from (Huawei's delete_backup). Always sent explicitly.</summary>
+    public bool DeleteBackups { get; init; }
+    /// <summary>Use the provider's deprecated soft delete (Huawei's v1.1: the record stays, with status "deleted").</summary>
+    public bool SoftDelete { get; init; }
 
-    public DeleteOptions AsDryRun() => new() { DryRun = true, DeleteSnapshots = DeleteSnapshots, EvenIfInUse = EvenIfInUse };
+    public DeleteOptions AsDryRun() => new() { DryRun = true, DeleteSnapshots = DeleteSnapshots, EvenIfInUse = EvenIfInUse, DeleteBackups = DeleteBackups, SoftDelete = SoftDelete };
 }
 
 /// <summary>The answer for one id of a delete call.</summary>
 public sealed class ImageDeleteResult
 {
-    private ImageDeleteResult(string imageId, CloudApiError? error, string? requestId, bool completesLater)
+    private ImageDeleteResult(string imageId, CloudApiError? error, string? requestId, bool completesLater, bool softDeleted = false)
     {
+        SoftDeleted = softDeleted;
         ImageId = imageId;
         Error = error;
         RequestId = requestId;
@@ -113,6 +118,9 @@ public sealed class ImageDeleteResult
     public static ImageDeleteResult Success(string imageId, string? requestId, bool completesLater = false) =>
         new(imageId, null, requestId, completesLater);
 
+    /// <summary>The image is marked deleted and its record kept (a soft delete).</summary>
+    public static ImageDeleteResult SoftDeletion(string imageId, string? requestId) => new(imageId, null, requestId, false, softDeleted: true);
+
     public static ImageDeleteResult Failure(string imageId, CloudApiError error) => new(imageId, error, error.RequestId, false);
 
     public string ImageId { get; }
@@ -121,4 +129,6 @@ public sealed class ImageDeleteResult
     public string? RequestId { get; }
     /// <summary>Accepted; the cloud finishes the deletion asynchronously.</summary>
     public bool CompletesLater { get; }
+    /// <summary>Deleted softly: the record stays, marked deleted.</summary>
+    public bool SoftDeleted { get; }
 }

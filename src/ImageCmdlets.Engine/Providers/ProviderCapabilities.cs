@@ -51,4 +51,8 @@ public sealed class ProviderCapabilities
     public string NotFoundErrorCode { get; init; } = "ImageNotFound";
     public bool SupportsDeleteSnapshots { get; init; }
     public bool SupportsEvenIfInUse { get; init; }
+    /// <summary>The delete call can also delete the backups a full-server image was made from (-DeleteBackup).</summary>
+    public bool SupportsDeleteBackups { get; init; }
+    /// <summary>The API keeps a deprecated soft delete beside its real one (-SoftDelete).</summary>
+    public bool SupportsSoftDelete { get; init; }
 }

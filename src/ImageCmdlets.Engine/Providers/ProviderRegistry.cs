@@ -14,6 +14,7 @@ public static class ProviderRegistry
         new Tencent.TencentProvider(),
         new Volcengine.VolcengineProvider(),
         new Zenlayer.ZenlayerProvider(),
+        new Huawei.HuaweiProvider(),
     };
 
     public static IEnumerable<string> Names => All.Select(p => p.Name);

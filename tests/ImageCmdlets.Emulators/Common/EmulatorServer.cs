@@ -429,6 +429,7 @@ public abstract partial class EmulatorServer : IAsyncDisposable
         context.Response.ContentType = response.ContentType;
         if (response.Headers is not null)
             foreach (var h in response.Headers) context.Response.Headers[h.Key] = h.Value;
-        await context.Response.WriteAsync(response.Body, CancellationToken.None).ConfigureAwait(false);
+        // A 204 (or any empty answer) writes nothing: Kestrel refuses a body write on a 204 and drops the connection.
+        if (response.Body.Length > 0) await context.Response.WriteAsync(response.Body, CancellationToken.None).ConfigureAwait(false);
     }
 }

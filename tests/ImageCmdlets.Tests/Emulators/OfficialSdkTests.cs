@@ -53,6 +53,8 @@ public class OfficialSdkTests
         start.Environment["EMULATOR_SECRET"] = emulator.PrimaryKey.Secret;
         start.Environment["EMULATOR_REGION"] = emulator.DefaultRegion;
         start.Environment["IMAGE_ID"] = image.Id;
+        // What the emulator says a client needs besides (Huawei: HUAWEICLOUD_SDK_PROJECT_ID).
+        foreach (var variable in emulator.ClientEnvironment) start.Environment[variable.Key] = variable.Value;
         using var node = Process.Start(start)!;
         var output = node.StandardOutput.ReadToEndAsync();
         var errors = node.StandardError.ReadToEndAsync();

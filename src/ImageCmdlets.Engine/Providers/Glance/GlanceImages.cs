@@ -11,7 +11,11 @@ internal static class GlanceImages
     private static readonly HashSet<string> Fields = new(StringComparer.Ordinal)
         { "id", "name", "status", "visibility", "protected", "owner", "created_at", "updated_at", "size", "tags", "self", "file", "schema", "locations" };
 
-    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId)
+    /// <summary>
+    /// An image record as CloudImage; <paramref name="imageTypeField"/> is the field that says what kind of image it is
+    /// (Glance: visibility; Huawei IMS: __imagetype), <paramref name="sizeFields"/> those that may hold its size in bytes, first found wins.
+    /// </summary>
+    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId, string imageTypeField = "visibility", params string[] sizeFields)
     {
         var properties = new Dictionary<string, string>();
         foreach (var p in image.Properties)
@@ -23,9 +27,9 @@ internal static class GlanceImages
             ImageId = image.GetString("id") ?? "",
             Name = image.GetString("name"),
             State = image.GetString("status"),
-            ImageType = image.GetString("visibility"),
+            ImageType = image.GetString(imageTypeField),
             CreatedAt = ProviderValues.ParseTime(image.GetString("created_at")),
-            SizeBytes = image.GetInt64("size"),
+            SizeBytes = (sizeFields.Length > 0 ? sizeFields : new[] { "size" }).Select(image.GetInt64).FirstOrDefault(size => size is not null),
             OsName = image.GetString("os_distro"),
             Owner = image.GetString("owner"),
             IsProtected = image.GetBool("protected"),

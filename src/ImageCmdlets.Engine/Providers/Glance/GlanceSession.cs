@@ -13,19 +13,27 @@ namespace ImageCmdlets.Providers.Glance;
 /// A session on an OpenStack Glance image API v2: list, describe (id=in:), delete one image per call,
 /// and deletability judged from protected, status and owner (Glance has no DryRun). How requests are
 /// authenticated is the <see cref="IRequestAuthenticator"/>'s business, so any cloud that speaks
-/// Glance v2 (OpenStack behind Keystone, Huawei IMS with AK/SK) uses these calls as they are.
+/// Glance v2 (OpenStack behind Keystone, Huawei IMS with AK/SK or an IAM token) uses these calls as they are.
 /// </summary>
 internal sealed class GlanceSession : IImageSession
 {
     private readonly IRequestAuthenticator _auth;
     private readonly Uri _imageBase;
+    private readonly Func<HttpExchange, string, CloudApiError?>? _providerError;
 
-    public GlanceSession(ImageProvider provider, IRequestAuthenticator auth, Uri imageBase, string region)
+    /// <summary>
+    /// A session on the Glance API at <paramref name="imageBase"/>. <paramref name="providerError"/> is for a Glance-shaped
+    /// API whose gateway or service puts its own error codes in the body (Huawei's APIGW.*, IMG.*): the error such an
+    /// answer carries, or null to read the answer as Glance's.
+    /// </summary>
+    public GlanceSession(ImageProvider provider, IRequestAuthenticator auth, Uri imageBase, string region,
+        Func<HttpExchange, string, CloudApiError?>? providerError = null)
     {
         Provider = provider;
         _auth = auth;
         _imageBase = imageBase;
         Region = region;
+        _providerError = providerError;
     }
 
     public ImageProvider Provider { get; }
@@ -53,18 +61,27 @@ internal sealed class GlanceSession : IImageSession
     public async Task<IReadOnlyList<ImageDeleteResult>> DeleteImagesAsync(IReadOnlyList<string> imageIds, DeleteOptions options, CallContext context)
     {
         var id = imageIds.Single();
-        var answer = await SendAsync(HttpMethod.Delete, new Uri($"{ImagesUrl()}/{Uri.EscapeDataString(id)}"), "DeleteImage", $"{Region} {id}", context).ConfigureAwait(false);
+        return new[] { await DeleteAsync(id, "v2/images", null, "DeleteImage", context).ConfigureAwait(false) };
+    }
+
+    /// <summary>
+    /// One DELETE of <paramref name="collection"/>/id (an API's other delete paths, such as Huawei's v1.1 soft
+    /// delete, answer the same way), with an optional JSON body.
+    /// </summary>
+    internal async Task<ImageDeleteResult> DeleteAsync(string id, string collection, JsonValue? body, string action, CallContext context)
+    {
+        var answer = await SendAsync(HttpMethod.Delete, new Uri($"{BaseText()}/{collection}/{Uri.EscapeDataString(id)}"), action, $"{Region} {id}", context, body).ConfigureAwait(false);
         // Glance answers 204 with no body. A 2xx carrying something that is not JSON is not Glance's answer
         // (a proxy, a truncated reply): whether the image went is unknown, and that is what is said.
         if (answer.IsSuccess && (string.IsNullOrWhiteSpace(answer.Body) || answer.Json is not null))
-            return new[] { ImageDeleteResult.Success(id, answer.RequestId) };
-        if (answer.IsSuccess) throw new CloudApiException(EngineErrors.Unreadable(answer, "DeleteImage", "Glance's answer (no body, or JSON)"));
-        return new[] { ImageDeleteResult.Failure(id, GlanceErrors.DeleteRefusal(answer) ?? throw GlanceErrors.CallFailure(answer, "DeleteImage")) };
+            return ImageDeleteResult.Success(id, answer.RequestId);
+        if (answer.IsSuccess) throw new CloudApiException(EngineErrors.Unreadable(answer, action, "Glance's answer (no body, or JSON)"));
+        return ImageDeleteResult.Failure(id, _providerError?.Invoke(answer, action) ?? GlanceErrors.DeleteRefusal(answer) ?? throw Failure(answer, action));
     }
 
     public IReadOnlyList<DeletabilityReason> AssessImage(CloudImage image, DeleteOptions options) => GlanceImages.Assess(image, _auth);
 
-    private string BaseText() => _imageBase.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    internal string BaseText() => _imageBase.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     private string ImagesUrl() => BaseText() + "/v2/images";
 
@@ -89,17 +106,31 @@ internal sealed class GlanceSession : IImageSession
 
     private static string IsoTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private async Task<HttpExchange> SendAsync(HttpMethod method, Uri uri, string action, string subject, CallContext context)
+    /// <summary>One authenticated call; failures of the call itself (401, 429, 5xx) are thrown.</summary>
+    internal async Task<HttpExchange> SendAsync(HttpMethod method, Uri uri, string action, string subject, CallContext context, JsonValue? body = null)
     {
-        var request = new ApiRequest(method, uri, action) { Subject = subject, ReadRequestId = e => e.GetHeader("x-openstack-request-id") };
+        var request = new ApiRequest(method, uri, action)
+        {
+            Subject = subject,
+            ReadRequestId = e => e.GetHeader("x-openstack-request-id") ?? e.GetHeader("x-request-id"),
+        };
         request.SetHeader("Accept", "application/json"); // JSON error bodies instead of HTML pages
+        if (body is not null)
+        {
+            request.Body = Crypto.Utf8Bytes(body.ToJson());
+            request.SetHeader("Content-Type", "application/json");
+        }
         var answer = await _auth.SendAsync(request, context).ConfigureAwait(false);
-        return GlanceErrors.IsCallLevel(answer) ? throw GlanceErrors.CallFailure(answer, action) : answer;
+        return GlanceErrors.IsCallLevel(answer) ? throw Failure(answer, action) : answer;
     }
 
-    private static JsonValue ExpectJson(HttpExchange answer, string action)
+    private CloudApiException Failure(HttpExchange answer, string action) =>
+        _providerError?.Invoke(answer, action) is { } error ? new CloudApiException(error) : GlanceErrors.CallFailure(answer, action);
+
+    /// <summary>The JSON object of a successful answer, or the failure it is.</summary>
+    internal JsonValue ExpectJson(HttpExchange answer, string action)
     {
-        if (!answer.IsSuccess) throw GlanceErrors.CallFailure(answer, action);
+        if (!answer.IsSuccess) throw Failure(answer, action);
         return answer.Json is { Kind: JsonKind.Object } json
             ? json
             : throw new CloudApiException(EngineErrors.Unreadable(answer, action, "a JSON object"));

@@ -1,41 +1,30 @@
 using System;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
+using ImageCmdlets.Providers.Glance;
 using ImageCmdlets.Transport;
 
 namespace ImageCmdlets.Providers.OpenStack;
 
 /// <summary>
-/// Settings for reaching Glance, from -Credential/-Region/-Endpoint and the OS_* environment variables
+/// Settings for reaching Glance (<see cref="KeystoneSettings"/>), from -Credential/-Region/-Endpoint and the OS_* environment variables
 /// that python-openstackclient uses.
 /// </summary>
-internal sealed class OpenStackCredentials
+internal static class OpenStackCredentials
 {
-    public Uri? AuthUrl { get; private set; }
-    public AccessKeyCredential? User { get; private set; }
-    public bool UserIsId { get; private set; }
-    public string? ProjectName { get; private set; }
-    public string? ProjectId { get; private set; }
-    public (string Key, string Value) UserDomain { get; private set; }
-    public (string Key, string Value) ProjectDomain { get; private set; }
-    public string? Region { get; private set; }
-    public string Interface { get; private set; } = "public";
-    public Secret? Token { get; private set; }
-    public Uri? ImageUrl { get; private set; }
-
     public const string Help =
         "Set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME (or OS_PROJECT_ID), as for the openstack CLI " +
         "(source your openrc file), or pass -Credential (user name and password) with OS_AUTH_URL set. A token works too: " +
         "OS_TOKEN with OS_AUTH_URL, or OS_TOKEN with OS_IMAGE_URL (or -Endpoint) pointing at Glance.";
 
-    public static OpenStackCredentials Resolve(ConnectionRequest request)
+    public static KeystoneSettings Resolve(ConnectionRequest request)
     {
         var env = request.Environment;
         if (request.ProfileName is { } profile)
             throw new ImageCmdletsConfigurationException("ProfileNotSupported",
                 $"-ProfileName ('{profile}') is not supported for OpenStack yet: clouds.yaml is not read. {Help}", ErrorKind.InvalidArgument);
 
-        var s = new OpenStackCredentials
+        var s = new KeystoneSettings
         {
             Region = CredentialResolution.FirstNonEmpty(request.Region, env.GetVariable("OS_REGION_NAME")),
             Interface = (env.GetVariable("OS_INTERFACE") ?? "public").Replace("URL", "").ToLowerInvariant(),

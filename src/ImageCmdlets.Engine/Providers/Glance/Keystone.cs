@@ -6,24 +6,24 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
-using ImageCmdlets.Providers.Glance;
 using ImageCmdlets.Transport;
 
-namespace ImageCmdlets.Providers.OpenStack;
+namespace ImageCmdlets.Providers.Glance;
 
 /// <summary>
-/// Authenticates Glance requests with a Keystone token (X-Auth-Token). When Glance refuses the token
+/// Authenticates Glance requests with a Keystone token (X-Auth-Token): OpenStack's Keystone, or an identity
+/// service that speaks its token API (Huawei IAM). When Glance refuses the token
 /// (HTTP 401) and the token came from a password, a new one is asked for once, by one caller for all.
 /// </summary>
 internal sealed class KeystoneAuthenticator : IRequestAuthenticator
 {
-    private readonly OpenStackCredentials _settings;
+    private readonly KeystoneSettings _settings;
     private readonly HttpTransport _transport;
     private readonly SemaphoreSlim _reauth = new(1, 1);
     private KeystoneToken? _token;
     private Secret _authToken;
 
-    public KeystoneAuthenticator(OpenStackCredentials settings, HttpTransport transport, KeystoneToken? token)
+    public KeystoneAuthenticator(KeystoneSettings settings, HttpTransport transport, KeystoneToken? token)
     {
         _settings = settings;
         _transport = transport;
@@ -32,7 +32,7 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
     }
 
     public string? ProjectId => _token?.ProjectId ?? _settings.ProjectId;
-    public bool IsAdmin => _token?.IsAdmin == true;
+    public bool IsAdmin => _settings.AdminRoleCounts && _token?.IsAdmin == true;
 
     public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
     {
@@ -94,7 +94,7 @@ internal sealed class KeystoneToken
 /// <summary>Gets tokens from Keystone v3 (password or token method) and finds Glance in the catalog.</summary>
 internal static class Keystone
 {
-    public static async Task<KeystoneToken> AuthenticateAsync(OpenStackCredentials settings, HttpTransport transport, CallContext context)
+    public static async Task<KeystoneToken> AuthenticateAsync(KeystoneSettings settings, HttpTransport transport, CallContext context)
     {
         var identity = JsonValue.NewObject();
         if (settings.User is { } user)
@@ -142,9 +142,9 @@ internal static class Keystone
         if (answer.StatusCode is 401 or 403 or 404 || (answer.StatusCode == 400 && settings.User is not null))
         {
             var message = answer.Json?["error"]?.GetString("message") ?? answer.Body;
-            var who = settings.User is { } named ? $"user '{named.Id}'" : "the token in OS_TOKEN";
+            var who = settings.User is { } named ? $"user '{named.Id}'" : "the token";
             throw new ImageCmdletsConfigurationException("AuthenticationFailed",
-                $"Keystone at {EndpointPolicy.Display(settings.AuthUrl!)} rejected {who} for project '{settings.ProjectName ?? settings.ProjectId}' (HTTP {answer.StatusCode}: {message.Trim()}). Check the password and OS_* settings.",
+                $"Keystone at {EndpointPolicy.Display(settings.AuthUrl!)} rejected {who} for project '{settings.ProjectName ?? settings.ProjectId}' (HTTP {answer.StatusCode}: {message.Trim()}). Check the user name, password and project.",
                 ErrorKind.Authentication);
         }
         var tokenText = answer.GetHeader("X-Subject-Token");
@@ -159,7 +159,7 @@ internal static class Keystone
     }
 
     /// <summary>The image endpoint from the token's catalog, for the wanted interface and region.</summary>
-    public static (Uri Url, string Region) FindImageEndpoint(KeystoneToken token, OpenStackCredentials settings)
+    public static (Uri Url, string Region) FindImageEndpoint(KeystoneToken token, KeystoneSettings settings)
     {
         var endpoints = (token.Catalog?.Items ?? Array.Empty<JsonValue>())
             .Where(service => service.GetString("type") == "image")

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ImageCmdlets.Transport;
 
-namespace ImageCmdlets.Providers.OpenStack;
+namespace ImageCmdlets.Providers.Glance;
 
 /// <summary>
 /// Keystone tokens kept for the PowerShell session (the process), so that consecutive commands and loops
@@ -20,7 +20,7 @@ internal static class KeystoneTokenCache
     private static readonly ConcurrentDictionary<string, KeystoneToken> Tokens = new(StringComparer.Ordinal);
 
     /// <summary>A cached token that is still good for a while, or a new one from Keystone.</summary>
-    public static async Task<KeystoneToken> GetAsync(OpenStackCredentials settings, HttpTransport transport, CallContext context)
+    public static async Task<KeystoneToken> GetAsync(KeystoneSettings settings, HttpTransport transport, CallContext context)
     {
         var key = KeyOf(settings);
         if (Tokens.TryGetValue(key, out var cached) && cached.ExpiresAt is { } expires && expires - RenewBefore > DateTimeOffset.UtcNow)
@@ -29,7 +29,7 @@ internal static class KeystoneTokenCache
     }
 
     /// <summary>A new token from Keystone, which replaces the cached one.</summary>
-    public static async Task<KeystoneToken> RenewAsync(OpenStackCredentials settings, HttpTransport transport, CallContext context)
+    public static async Task<KeystoneToken> RenewAsync(KeystoneSettings settings, HttpTransport transport, CallContext context)
     {
         var token = await Keystone.AuthenticateAsync(settings, transport, context).ConfigureAwait(false);
         Tokens[KeyOf(settings)] = token;
@@ -39,7 +39,7 @@ internal static class KeystoneTokenCache
     /// <summary>Forgets every token, so that the next command signs in again (for tests that must see a sign-in).</summary>
     public static void Clear() => Tokens.Clear();
 
-    private static string KeyOf(OpenStackCredentials s) => string.Join("\n",
+    private static string KeyOf(KeystoneSettings s) => string.Join("\n",
         s.AuthUrl?.AbsoluteUri ?? "",
         s.User?.Id ?? "", s.UserIsId ? "id" : "name", s.UserDomain.Key, s.UserDomain.Value,
         s.ProjectId ?? "", s.ProjectName ?? "", s.ProjectDomain.Key, s.ProjectDomain.Value,
