@@ -92,7 +92,7 @@ public abstract class ImageInputCore : CommandCore
 
     /// <summary>Stops the runs and waits for them (calls under way get the grace period, then are
     /// cancelled), then closes the record.</summary>
-    private void EndRuns(CloudImageRunState state, string? haltedBy = null)
+    private void EndRuns(string state, string? haltedBy = null)
     {
         if (Record.State != CloudImageRunState.Running) return;
         StopSignal.Stop(Settings.StopGracePeriod);
