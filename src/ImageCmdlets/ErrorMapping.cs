@@ -29,9 +29,11 @@ public static class ErrorMapping
 
     public static ErrorRecord ToRecord(ImageError error)
     {
+        // An error without an image id is a whole region's (a listing of many regions that failed in one).
+        var forRegion = error.ImageId.Length == 0 && error.Image is null;
         var record = new ErrorRecord(new CloudApiException(error.Error), error.Error.Code, Category(error.Error.Kind),
-            (object?)error.Image ?? error.ImageId);
-        record.ErrorDetails = new ErrorDetails($"{error.Provider} {error.Region} image {error.ImageId}: {error.Error.Message}"
+            forRegion ? error.Region : (object?)error.Image ?? error.ImageId);
+        record.ErrorDetails = new ErrorDetails((forRegion ? $"{error.Provider} region {error.Region}: " : $"{error.Provider} {error.Region} image {error.ImageId}: ") + error.Error.Message
             + (error.Error.RequestId is null ? "" : $" (RequestId {error.Error.RequestId})"));
         return record;
     }

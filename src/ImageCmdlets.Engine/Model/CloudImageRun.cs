@@ -117,6 +117,33 @@ public sealed class CloudImageRun
         }
     }
 
+    /// <summary>
+    /// One line: how many images ended how, in the order of <see cref="CloudImageRunStatus"/>, each outcome
+    /// that occurred and always the failures ("3 deleted, 1 declined, 0 failed").
+    /// </summary>
+    public string Summary
+    {
+        get
+        {
+            var counts = Entries.GroupBy(e => e.Status).ToDictionary(g => g.Key, g => g.Count());
+            var parts = SummaryOrder
+                .Where(s => s == CloudImageRunStatus.Failed || counts.ContainsKey(s))
+                .Select(s => string.Format(CultureInfo.InvariantCulture, "{0} {1}", counts.TryGetValue(s, out var n) ? n : 0, Words(s)));
+            return string.Join(", ", parts);
+        }
+    }
+
+    private static readonly string[] SummaryOrder =
+    {
+        CloudImageRunStatus.Deleted, CloudImageRunStatus.Deleting, CloudImageRunStatus.WouldDelete, CloudImageRunStatus.Deletable,
+        CloudImageRunStatus.NotDeletable, CloudImageRunStatus.Declined, CloudImageRunStatus.Duplicate, CloudImageRunStatus.Failed,
+        CloudImageRunStatus.NotProcessed, CloudImageRunStatus.Unknown, CloudImageRunStatus.Pending,
+    };
+
+    /// <summary>"WouldDelete" → "would delete".</summary>
+    private static string Words(string status) =>
+        string.Concat(status.Select((c, i) => char.IsUpper(c) ? (i > 0 ? " " : "") + char.ToLowerInvariant(c) : c.ToString()));
+
     public override string ToString()
     {
         var entries = Entries;
