@@ -21,7 +21,7 @@ CMDLETS = [
          description=["Get-CloudImage lists the account's own custom images in one region of one cloud (add -AllVisible for public and shared images too). Each page is written to the pipeline as soon as it arrives, so piping into Remove-CloudImage starts deleting before the listing ends.",
                       "Filters are applied by the cloud where its API can, and always again locally, so the result is the same on every provider. With -ImageId, the named images are looked up and each missing one is reported as an ObjectNotFound error."],
          params=[("Provider", "String", True, "false", "The cloud: OpenStack, Tencent, Alibaba, Volcengine or Zenlayer."),
-                 ("Region", "String", False, "false", "The region (default: the provider's environment variable or profile). Zenlayer: optional; without it the whole account is listed."),
+                 ("Region", "String[]", False, "false", "The region (default: the provider's environment variable or profile). Several regions (-Region a,b,c) are listed at once, one region after the other in the output; * or a wildcard means every region the module knows for the provider (the values -Region tab-completes). A region that fails is one error naming it; the others are still listed. Zenlayer: optional; without it the whole account is listed."),
                  ("ImageId", "String[]", False, "false", "Look up these ids instead of listing."),
                  ("Name", "String[]", False, "false", "Image names to keep; wildcards (*, ?, [a-z]) allowed, case-insensitive."),
                  ("State", "String[]", False, "false", "Provider states to keep, e.g. NORMAL (Tencent), Available (Alibaba), available (Volcengine), active (OpenStack), AVAILABLE or DELETING (Zenlayer)."),
