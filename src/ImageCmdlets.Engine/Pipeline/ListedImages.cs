@@ -15,7 +15,7 @@ public static class ListedImages
     public const int MaxPerRegion = 2000;
 
     private static readonly object Gate = new();
-    private static readonly Dictionary<(string Provider, string Region), LinkedList<(string ImageId, string? Name)>> ByRegion = new();
+    private static readonly Dictionary<(string Provider, string Region), RecentIds> ByRegion = new();
 
     public static void Remember(CloudImage image)
     {
@@ -23,10 +23,8 @@ public static class ListedImages
         lock (Gate)
         {
             var key = (image.Provider.ToLowerInvariant(), image.Region.ToLowerInvariant());
-            if (!ByRegion.TryGetValue(key, out var ids)) ByRegion[key] = ids = new LinkedList<(string, string?)>();
-            if (ids.FirstOrDefault(i => i.ImageId == image.ImageId) is { ImageId: not null } known) ids.Remove(known);
-            ids.AddFirst((image.ImageId, image.Name));
-            if (ids.Count > MaxPerRegion) ids.RemoveLast();
+            if (!ByRegion.TryGetValue(key, out var ids)) ByRegion[key] = ids = new RecentIds();
+            ids.Add(image.ImageId, image.Name);
         }
     }
 
@@ -37,7 +35,7 @@ public static class ListedImages
         {
             return ByRegion
                 .Where(r => Matches(r.Key.Provider, provider) && Matches(r.Key.Region, region))
-                .SelectMany(r => r.Value)
+                .SelectMany(r => r.Value.Newest)
                 .GroupBy(i => i.ImageId, StringComparer.Ordinal).Select(g => g.First())
                 .ToArray();
         }
@@ -45,6 +43,24 @@ public static class ListedImages
 
     private static bool Matches(string key, string? wanted) =>
         string.IsNullOrWhiteSpace(wanted) || string.Equals(key, wanted!.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One region's ids, newest first, at most <see cref="MaxPerRegion"/>; adding a known id moves it to the front.</summary>
+    private sealed class RecentIds
+    {
+        private readonly LinkedList<(string ImageId, string? Name)> _order = new();
+        private readonly Dictionary<string, LinkedListNode<(string ImageId, string? Name)>> _nodes = new(StringComparer.Ordinal);
+
+        public IEnumerable<(string ImageId, string? Name)> Newest => _order;
+
+        public void Add(string imageId, string? name)
+        {
+            if (_nodes.TryGetValue(imageId, out var known)) _order.Remove(known);
+            _nodes[imageId] = _order.AddFirst((imageId, name));
+            if (_order.Count <= MaxPerRegion) return;
+            _nodes.Remove(_order.Last!.Value.ImageId);
+            _order.RemoveLast();
+        }
+    }
 
     /// <summary>A sink that remembers every image a listing writes, and passes everything on.</summary>
     internal sealed class RememberingSink : IOperationSink

@@ -96,4 +96,20 @@ public class UserFacingOutputTests
             Directory.Delete(home, recursive: true);
         }
     }
+
+    [Fact]
+    public void Completion_keeps_the_newest_listed_ids_of_each_region_and_never_more()
+    {
+        var provider = "Cap" + Guid.NewGuid().ToString("N").Substring(0, 8);
+        for (var i = 0; i < ListedImages.MaxPerRegion + 5; i++)
+            ListedImages.Remember(new CloudImage { Provider = provider, Region = "r1", ImageId = $"img-{i:0000}" });
+        ListedImages.Remember(new CloudImage { Provider = provider, Region = "r1", ImageId = "img-0010", Name = "again" });
+
+        var ids = ListedImages.Find(provider, "R1");
+        Assert.Equal(ListedImages.MaxPerRegion, ids.Count);
+        Assert.Equal(("img-0010", (string?)"again"), ids[0]);
+        Assert.DoesNotContain(ids, i => i.ImageId == "img-0004");
+        Assert.Contains(ids, i => i.ImageId == "img-0005");
+        Assert.Empty(ListedImages.Find(provider, "r2"));
+    }
 }
