@@ -10,14 +10,20 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     NestedModules        = @()
     FormatsToProcess     = @('ImageCmdlets.format.ps1xml')
+    # Exactly what the module folder and the package hold (build.ps1 checks the folder against it).
+    FileList             = @('ImageCmdlets.psd1', 'ImageCmdlets.dll', 'ImageCmdlets.Engine.dll', 'ImageCmdlets.format.ps1xml',
+                             'en-US/ImageCmdlets.dll-Help.xml', 'en-US/about_ImageCmdlets.help.txt', 'LICENSE', 'CHANGELOG.md')
     CmdletsToExport      = @('Get-CloudImage', 'Test-CloudImageDeletable', 'Remove-CloudImage')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Cloud', 'Images', 'OpenStack', 'Glance', 'Tencent', 'Alibaba', 'Volcengine', 'Zenlayer', 'Cleanup')
-            ProjectUri = 'https://example.invalid/ImageCmdlets'
+            Tags         = @('Cloud', 'Images', 'OpenStack', 'Glance', 'Tencent', 'Alibaba', 'Volcengine', 'Zenlayer', 'Cleanup')
+            # The license text ships in the module folder (LICENSE); this is the MIT license's canonical page.
+            # There is no ProjectUri: the project has no public address yet.
+            LicenseUri   = 'https://opensource.org/license/mit'
+            ReleaseNotes = 'See CHANGELOG.md in the module folder.'
         }
     }
 }

@@ -13,6 +13,8 @@
     dotnet pwsh ./build.ps1 -Demo           # build, then list, check and delete images against the emulators
 .EXAMPLE
     dotnet pwsh ./build.ps1 -SkipXunit      # build and run Pester only
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Package -SkipXunit -SkipPester   # build, then out/package: versioned folder and .nupkg
 #>
 [CmdletBinding()]
 param(
@@ -23,7 +25,12 @@ param(
     [switch] $SkipXunit,
     [switch] $SkipPester,
     # Build, then show the module's main job in a fresh PowerShell against the emulator host.
-    [switch] $Demo
+    [switch] $Demo,
+    # Also make the package (always under CI): out/package/ImageCmdlets/<version>/ and a .nupkg in the local
+    # repository out/package/repository, published with Publish-PSResource, then installed from there with
+    # Install-PSResource and imported in a fresh PowerShell.
+    [switch] $Package,
+    [string] $PackagePath = (Join-Path $PSScriptRoot 'out/package')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -42,6 +49,41 @@ function Invoke-FreshPowerShell([string] $script) {
     else { $prefix = @() }
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
     & $process @prefix -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand $encoded
+}
+
+# A fresh PowerShell whose home is a new empty folder: a repository registered or a module installed there
+# (PSResourceGet keeps both under the home folder) leaves the user's own PowerShell untouched.
+function Invoke-IsolatedPowerShell([string] $what, [string] $script) {
+    $isolatedHome = Join-Path ([IO.Path]::GetTempPath()) ('imagecmdlets-home-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory $isolatedHome
+    $names = 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath'
+    $saved = @{}
+    foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    try {
+        foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $null) }
+        $env:HOME = $isolatedHome
+        Invoke-FreshPowerShell $script
+        if ($LASTEXITCODE -ne 0) { throw "$what failed (exit code $LASTEXITCODE)" }
+    } finally {
+        foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        Remove-Item -Recurse -Force $isolatedHome -ErrorAction SilentlyContinue
+    }
+}
+
+# The files of a module folder (or package), relative and with forward slashes, sorted.
+function Get-RelativeFile([string] $folder) {
+    $root = (Resolve-Path $folder).Path.TrimEnd('/', '\')
+    @(Get-ChildItem -Recurse -File $folder | ForEach-Object { $_.FullName.Substring($root.Length + 1).Replace('\', '/') } | Sort-Object)
+}
+
+# A module folder holds exactly the manifest's FileList: what Import-Module needs, nothing more (no .pdb,
+# no deps.json, no XML documentation).
+function Assert-ModuleFolder([string] $folder) {
+    $expected = @((Import-PowerShellDataFile (Join-Path $folder 'ImageCmdlets.psd1')).FileList | ForEach-Object { $_.Replace('\', '/') } | Sort-Object)
+    $difference = Compare-Object $expected (Get-RelativeFile $folder)
+    $missing = @($difference | Where-Object SideIndicator -eq '<=' | ForEach-Object InputObject)
+    $extra = @($difference | Where-Object SideIndicator -eq '=>' | ForEach-Object InputObject)
+    if ($missing -or $extra) { throw "The module folder $folder does not hold exactly the manifest's FileList. Missing: $($missing -join ', '). Not listed: $($extra -join ', ')." }
 }
 
 # The Pester module restored from NuGet by tools/pester/Pester.csproj, imported by path.
@@ -86,12 +128,50 @@ function Stop-EmulatorHost($emulators) {
 if (-not $SkipBuild) {
     Write-Host "== Building the module folder $OutputPath ($Configuration)"
     Invoke-Native 'dotnet build' { dotnet build (Join-Path $PSScriptRoot 'ImageCmdlets.sln') -c $Configuration --nologo -v quiet }
+    # Published into an empty folder, so that nothing an earlier build left there passes the check below.
+    if (Test-Path $OutputPath) { Remove-Item -Recurse -Force $OutputPath }
     Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $PSScriptRoot 'src/ImageCmdlets/ImageCmdlets.csproj') -c $Configuration -o $OutputPath --no-build --nologo -v quiet }
-    # The module folder holds exactly what Import-Module needs: manifest, assemblies, format and help.
-    $expected = 'ImageCmdlets.psd1', 'ImageCmdlets.dll', 'ImageCmdlets.Engine.dll', 'ImageCmdlets.format.ps1xml', 'en-US/ImageCmdlets.dll-Help.xml'
-    foreach ($file in $expected) {
-        if (-not (Test-Path (Join-Path $OutputPath $file))) { throw "The module folder lacks $file" }
+    Assert-ModuleFolder $OutputPath
+}
+
+if ($Package -or $underCI) {
+    Write-Host "== Package ($PackagePath): versioned module folder, .nupkg, Install-PSResource in a fresh PowerShell"
+    $version = (Import-PowerShellDataFile (Join-Path $OutputPath 'ImageCmdlets.psd1')).ModuleVersion
+    $versioned = Join-Path $PackagePath "ImageCmdlets/$version"
+    $repository = Join-Path $PackagePath 'repository'
+    if (Test-Path $PackagePath) { Remove-Item -Recurse -Force $PackagePath }
+    $null = New-Item -ItemType Directory -Force $versioned, $repository
+    Copy-Item -Recurse (Join-Path $OutputPath '*') $versioned
+    Assert-ModuleFolder $versioned
+    Invoke-IsolatedPowerShell 'Publish-PSResource' @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name ImageCmdletsBuild -Uri '$repository' -Trusted
+Publish-PSResource -Path '$versioned' -Repository ImageCmdletsBuild
+"@
+    $nupkg = Join-Path $repository "ImageCmdlets.$version.nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Publish-PSResource made no $nupkg" }
+    # The package holds the FileList and NuGet's own bookkeeping, nothing else.
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    $zip = [IO.Compression.ZipFile]::OpenRead($nupkg)
+    try { $entries = @($zip.Entries | ForEach-Object { [Uri]::UnescapeDataString($_.FullName) }) } finally { $zip.Dispose() }
+    $nugetOwn = '^(ImageCmdlets\.nuspec|\[Content_Types\]\.xml|_rels/.*|package/services/metadata/.*)$'
+    $fileList = (Import-PowerShellDataFile (Join-Path $versioned 'ImageCmdlets.psd1')).FileList
+    if (Compare-Object ($fileList | Sort-Object) ($entries | Where-Object { $_ -notmatch $nugetOwn } | Sort-Object)) {
+        throw "$nupkg does not hold exactly the manifest's FileList: $($entries -join ', ')"
     }
+    Invoke-IsolatedPowerShell 'Installing the package' @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name ImageCmdletsBuild -Uri '$repository' -Trusted
+Install-PSResource -Name ImageCmdlets -Version '$version' -Repository ImageCmdletsBuild -Scope CurrentUser -TrustRepository -Quiet
+Import-Module ImageCmdlets
+`$module = Get-Module ImageCmdlets
+if (-not `$module.ModuleBase.StartsWith(`$HOME)) { throw "ImageCmdlets was imported from `$(`$module.ModuleBase), not from the installed package" }
+if ("`$(`$module.Version)" -ne '$version') { throw "The installed module is version `$(`$module.Version), not $version" }
+`$commands = (Get-Command -Module ImageCmdlets | Sort-Object Name).Name -join ', '
+if (`$commands -ne 'Get-CloudImage, Remove-CloudImage, Test-CloudImageDeletable') { throw "The installed module exports `$commands" }
+if (-not (Get-Help about_ImageCmdlets | Out-String).Contains('RETENTION RECIPE')) { throw 'about_ImageCmdlets is not found in the installed module' }
+Write-Host "Installed ImageCmdlets `$(`$module.Version) in `$(`$module.ModuleBase): `$commands"
+"@
 }
 
 if ($Demo) {

@@ -57,22 +57,16 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost, IDisposable
         }
         catch (RunHaltedException ex)
         {
-            var unfinished = ex.Record.Unfinished.Count;
-            var message = $"{ex.Error.Code}: {ex.Error.Message.TrimEnd('.')}. Nothing more was sent"
-                + (unfinished == 0 ? "." : $"; {unfinished} image(s) were not processed (${RunRecordVariable}.Unfinished lists them).");
-            ThrowTerminatingError(new ErrorRecord(new CloudApiException(ex.Error, ex), ex.Error.Code, ErrorMapping.Category(ex.Error.Kind), null)
-            {
-                ErrorDetails = new ErrorDetails(message),
-            });
+            ThrowTerminatingError(ErrorMapping.ToRecord(ex, RunRecordVariable));
         }
         catch (ImageCmdletsConfigurationException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorMapping.Category(ex.Kind), null));
+            ThrowTerminatingError(ErrorMapping.ToRecord(ex));
         }
         catch (CloudApiException ex)
         {
             // Only listing lets a call failure end the command (there is no image to attach it to).
-            ThrowTerminatingError(new ErrorRecord(ex, ex.Error.Code, ErrorMapping.Category(ex.Error.Kind), null));
+            ThrowTerminatingError(ErrorMapping.ToRecord(ex));
         }
     }
 

@@ -53,17 +53,21 @@ Describe 'Bad input fails clearly before any call' {
         $err.FullyQualifiedErrorId | Should -BeLike 'UnknownProvider,*'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -Match 'OpenStack'
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Provider'
     }
 
     It 'refuses plain http to a host that is not loopback' {
         $err = Get-ErrorRecordOf { Get-CloudImage -Provider OpenStack -Endpoint 'http://images.example.com' }
         $err.FullyQualifiedErrorId | Should -BeLike 'InsecureEndpoint,*'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'https://'
     }
 
     It 'reports missing credentials as an authentication error' {
         $err = Get-ErrorRecordOf { Get-CloudImage -Provider OpenStack }
         $err.FullyQualifiedErrorId | Should -BeLike 'MissingCredential,*'
         $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err.ErrorDetails.Message | Should -Match '^OpenStack'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'credentials'
     }
 
     It 'answers a malformed id with a non-terminating error and goes on' {
@@ -74,15 +78,19 @@ Describe 'Bad input fails clearly before any call' {
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'MalformedImageId,*'
         $errors[1].FullyQualifiedErrorId | Should -BeLike 'EmptyImageId,*'
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errors[0].ErrorDetails.RecommendedAction | Should -Match 'image id'
+        $errors[1].ErrorDetails.RecommendedAction | Should -Match 'non-empty'
     }
 
     It 'refuses a switch the provider has no flag for' {
         $err = Get-ErrorRecordOf { Remove-CloudImage -Provider OpenStack -ImageId '0b6e5ac5-3b54-4b37-a1b1-0d2f5e8c4f4e' -EvenIfInUse -WhatIf }
         $err.FullyQualifiedErrorId | Should -BeLike 'EvenIfInUseNotSupported,*'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Leave out -EvenIfInUse'
     }
 
     It 'refuses a bad wildcard pattern' {
         $err = Get-ErrorRecordOf { Get-CloudImage -Provider OpenStack -Name 'ci-[' }
         $err.FullyQualifiedErrorId | Should -BeLike 'InvalidWildcardPattern,*'
+        $err.ErrorDetails.RecommendedAction | Should -Match '-Name'
     }
 }

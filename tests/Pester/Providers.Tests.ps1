@@ -22,6 +22,14 @@ Describe '<Name> (<Kind>)' -ForEach $clouds {
                 New-TestImage $Cloud -Name "$prefix$Tag-$condition" -Condition $condition
             }
         }
+        # An error that stops the command says, on one line, which provider and region refused, and what to do.
+        function Assert-StopsEverythingClearly($Record) {
+            $message = $Record.ErrorDetails.Message
+            $message | Should -Match ('^' + [regex]::Escape("$($Cloud.Name) $($Cloud.Region): "))
+            $message | Should -Not -Match '[\r\n]'
+            $message | Should -Not -Match 'string to sign'
+            $Record.ErrorDetails.RecommendedAction | Should -Match 'credentials'
+        }
         function Assert-OutcomeMatches($Seeded, $Outputs, $Errors, [string] $SuccessProperty, $SuccessValue) {
             foreach ($image in $Seeded) {
                 $output = @($Outputs | Where-Object ImageId -eq $image.id)
@@ -36,6 +44,7 @@ Describe '<Name> (<Kind>)' -ForEach $clouds {
                 } else {
                     $failed[0].FullyQualifiedErrorId | Should -BeLike "$($image.expectedError),ImageCmdlets.Commands.*"
                     $failed[0].CategoryInfo.Category | Should -Not -Be 'NotSpecified'
+                    $failed[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty -Because "the error for $($image.name) must say what to do"
                 }
             }
         }
@@ -185,5 +194,15 @@ Describe '<Name> (<Kind>)' -ForEach $clouds {
         foreach ($image in $images) { Test-TestImage $Cloud $image.id | Should -BeTrue }
         $CloudImageLastRun.State | Should -Be 'Halted'
         ($caught | Out-String) | Should -Not -Match 'not-the-secret'
+        Assert-StopsEverythingClearly $caught
+    }
+
+    It 'ends a listing with a wrong secret with one terminating error naming the provider and region' {
+        $bad = Get-CloudSplat $Cloud
+        $bad.Credential = New-TestCredential $Cloud.Key 'not-the-secret-0000000000000000'
+        $caught = Get-ErrorRecordOf { Get-CloudImage @bad }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        Assert-StopsEverythingClearly $caught
     }
 }

@@ -36,6 +36,7 @@ Describe 'Bad input to <Name> is refused before any call' -ForEach $clouds {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -Not -Match "`n"
         $err.Exception.Message | Should -Not -Match '\(Parameter '
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         if ($Cloud.HasCallLog) { (Get-TestCall $Cloud).Count | Should -Be $before }
     }
 

@@ -42,7 +42,7 @@ public sealed class CloudApiError
     {
         Code = string.IsNullOrEmpty(code) ? "UnknownError" : code;
         Kind = kind;
-        Message = message ?? "";
+        Message = OneLine(message);
         RequestId = requestId;
         HttpStatus = httpStatus;
     }
@@ -65,6 +65,18 @@ public sealed class CloudApiError
 
     public override string ToString() =>
         RequestId is null ? $"{Code}: {Message}" : $"{Code}: {Message} (RequestId {RequestId})";
+
+    /// <summary>A server's text on one line: an error message is read in a console or a log line, where a
+    /// line break (some servers echo whole requests) would look like the start of another record.</summary>
+    private static string OneLine(string? text) =>
+        string.Join(" ", (text ?? "").Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries)).Trim();
+}
+
+/// <summary>Where a failure happened, for the messages of errors that stop a command: "Tencent ap-guangzhou".</summary>
+public static class ErrorTarget
+{
+    public static string Of(string provider, string? region) =>
+        string.IsNullOrEmpty(region) ? provider : $"{provider} {region}";
 }
 
 /// <summary>A failed API call. Messages carry codes and server text, never credentials.</summary>
@@ -73,6 +85,9 @@ public sealed class CloudApiException : Exception
     public CloudApiException(CloudApiError error, Exception? inner = null) : base(error.ToString(), inner) => Error = error;
 
     public CloudApiError Error { get; }
+
+    /// <summary>The provider and region the failed call went to (<see cref="ErrorTarget"/>), once known.</summary>
+    public string? Target { get; internal set; }
 }
 
 /// <summary>
@@ -91,6 +106,9 @@ public sealed class ImageCmdletsConfigurationException : Exception
     /// <summary>A stable id (MissingCredential, UnknownProvider, InsecureEndpoint...).</summary>
     public string ErrorId { get; }
     public ErrorKind Kind { get; }
+
+    /// <summary>The provider and region that could not be reached (<see cref="ErrorTarget"/>), when the problem is one of connecting.</summary>
+    public string? Target { get; internal set; }
 }
 
 /// <summary>
@@ -99,13 +117,16 @@ public sealed class ImageCmdletsConfigurationException : Exception
 /// </summary>
 public sealed class RunHaltedException : Exception
 {
-    public RunHaltedException(CloudApiError error, CloudImageRun record)
+    public RunHaltedException(CloudApiError error, CloudImageRun record, string target)
         : base(error.Message)
     {
         Error = error;
         Record = record;
+        Target = target;
     }
 
     public CloudApiError Error { get; }
     public CloudImageRun Record { get; }
+    /// <summary>The provider and region whose error halted the run (<see cref="ErrorTarget"/>).</summary>
+    public string Target { get; }
 }

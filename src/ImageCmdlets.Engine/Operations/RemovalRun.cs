@@ -70,20 +70,34 @@ public sealed class RemovalRun : ImageRun
             return;
         }
         await _executor.RunAsync(toDelete).ConfigureAwait(false);
-        var inDoubt = new List<(ImageEntry, CloudApiError)>();
-        foreach (var entry in toDelete)
-            if (_inDoubt.TryRemove(entry, out var error)) inDoubt.Add((entry, error));
-        await SettleInDoubtAsync(inDoubt).ConfigureAwait(false);
+        for (var round = 1; ; round++)
+        {
+            var inDoubt = new List<(ImageEntry, CloudApiError)>();
+            foreach (var entry in toDelete)
+                if (_inDoubt.TryRemove(entry, out var error)) inDoubt.Add((entry, error));
+            var stillThere = await SettleInDoubtAsync(inDoubt, lastRound: round == DeleteRounds).ConfigureAwait(false);
+            if (stillThere.Count == 0) return;
+            // The image outlived the call whose answer was garbled, so that call did not delete it: deleting it
+            // again cannot delete anything twice, and gives it a real answer instead of "unknown".
+            foreach (var entry in stillThere) entry.MayAlreadyBeDeleted = false;
+            Context.Sink.Verbose($"[{Session.Provider.Name}] {stillThere.Count} image(s) still there after a garbled answer; deleting them again");
+            toDelete = stillThere;
+            await _executor.RunAsync(toDelete).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>How many times an image still there after a lost answer is sent to delete, in all.</summary>
+    private const int DeleteRounds = 2;
 
     /// <summary>
     /// Images whose delete ended in a failure that may hide a deletion (an answer lost or garbled, then
     /// retries that never got through or were refused): one describe tells. Gone is deleted; still there
-    /// is the error.
+    /// is returned to be deleted again, or in the last round is the error.
     /// </summary>
-    private async Task SettleInDoubtAsync(IReadOnlyList<(ImageEntry Entry, CloudApiError Error)> inDoubt)
+    private async Task<List<ImageEntry>> SettleInDoubtAsync(IReadOnlyList<(ImageEntry Entry, CloudApiError Error)> inDoubt, bool lastRound)
     {
-        if (inDoubt.Count == 0) return;
+        var stillThere = new List<ImageEntry>();
+        if (inDoubt.Count == 0) return stillThere;
         Dictionary<string, CloudImage> found;
         try
         {
@@ -94,13 +108,16 @@ public sealed class RemovalRun : ImageRun
             foreach (var (entry, error) in inDoubt)
                 Fail(entry, new CloudApiError(error.Code, error.Kind,
                     $"{error.Message} A call for image {entry.ImageId} may have deleted it, and checking failed too ({ex.Error.Code}): list it to know.", error.RequestId, error.HttpStatus));
-            return;
+            return stillThere;
         }
         foreach (var (entry, error) in inDoubt)
         {
-            if (found.ContainsKey(entry.ImageId)) Fail(entry, error);
-            else ReportGone(entry, Context.NotFound(entry.ImageId));
+            if (!found.ContainsKey(entry.ImageId)) ReportGone(entry, Context.NotFound(entry.ImageId));
+            // A retryable error has had all its tries; one that is not (a garbled answer) had a single one.
+            else if (lastRound || error.IsRetryable) Fail(entry, error);
+            else stillThere.Add(entry);
         }
+        return stillThere;
     }
 
     /// <summary>

@@ -56,7 +56,24 @@ public sealed class ConnectionCache
         var key = provider.Name + "|" + (region ?? "");
         if (_sessions.TryGetValue(key, out var session)) return session;
         Validate();
-        session = provider.Connect(new ConnectionRequest
+        try
+        {
+            session = Connect(provider, region);
+        }
+        catch (ImageCmdletsConfigurationException ex)
+        {
+            // Credentials, region or endpoint of this provider: the message names which connection failed.
+            // A region not shaped like one is left out: its text must not bend the message (the error itself shows it escaped).
+            var shown = region?.Trim() is { Length: > 0 } r && provider.Capabilities.RegionPattern.IsMatch(r) ? r : null;
+            ex.Target ??= ErrorTarget.Of(provider.Name, shown);
+            throw;
+        }
+        _sessions[key] = session;
+        return session;
+    }
+
+    private IImageSession Connect(ImageProvider provider, string? region) =>
+        provider.Connect(new ConnectionRequest
         {
             Region = string.IsNullOrWhiteSpace(region) ? null : region!.Trim(),
             Endpoint = _endpoint,
@@ -67,7 +84,4 @@ public sealed class ConnectionCache
             Context = new CallContext(_context.Cancellation, new ProviderApiLog(_context.Log, provider.Name)),
             Transport = _options.Transport,
         });
-        _sessions[key] = session;
-        return session;
-    }
 }

@@ -69,6 +69,12 @@ public sealed class GetCloudImageCore : CommandCore
         {
             Queue.DrainUntil(_listing, Host);
         }
+        catch (CloudApiException ex)
+        {
+            // The listing's failure ends the command: its message names the provider and region it came from.
+            ex.Target ??= ErrorTarget.Of(session.Provider.Name, session.Region);
+            throw;
+        }
         finally
         {
             EndEarly();

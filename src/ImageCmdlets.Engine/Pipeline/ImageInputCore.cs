@@ -169,10 +169,10 @@ public abstract class ImageInputCore : CommandCore
     /// </summary>
     private void ThrowIfHalted()
     {
-        if (_runs.Values.Select(r => r.Fatal).FirstOrDefault(f => f is not null) is not { } fatal) return;
+        if (_runs.Values.FirstOrDefault(r => r.Fatal is not null) is not { Fatal: { } fatal } halted) return;
         EndRuns(CloudImageRunState.Halted, fatal.Code);
         Queue.DrainAvailable(Host);
-        throw new RunHaltedException(fatal, Record);
+        throw new RunHaltedException(fatal, Record, ErrorTarget.Of(halted.Session.Provider.Name, halted.Session.Region));
     }
 
     private void WriteProgress()

@@ -111,6 +111,19 @@ public sealed class OpenStackEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Names_Glance_would_read_as_an_operator_or_a_list_are_matched_by_the_module_not_sent()
+    {
+        var colon = _bed.Add("web:v1");
+        var comma = _bed.Add("a,b");
+        _bed.Add("web");
+        var session = _bed.Connect();
+
+        Assert.Equal(new[] { colon }, await ListedIdsAsync(session, new ImageQuery { NamePatterns = new[] { "web:v1" } }));
+        Assert.Equal(new[] { comma }, await ListedIdsAsync(session, new ImageQuery { NamePatterns = new[] { "a,b" } }));
+        Assert.All(Emulator.CallsOf("ListImages"), c => Assert.DoesNotContain("name=", c.Query));
+    }
+
+    [Fact]
     public async Task A_member_lists_its_own_images_and_with_AllVisible_the_shared_and_public_ones_it_may_see()
     {
         var own = _bed.Add("own", createdAt: DateTimeOffset.UtcNow.AddDays(-1));
@@ -512,10 +525,10 @@ public sealed class OpenStackEmulatorVersusGlanceTests : IAsyncLifetime
         {
             $"token: {signedIn.Status} {signedIn.ContentType} subject token={signedIn.SubjectToken?.StartsWith("gAAAAAB", StringComparison.Ordinal)} {signedIn.SubjectToken?.Length}",
             "shape: " + Shape(signedIn.Json),
-            $"methods {string.Join(",", token.GetArray("methods").Select(m => m.AsString()))} roles {string.Join(",", token.GetArray("roles").Select(r => r.GetString("name")).OrderBy(n => n, StringComparer.Ordinal))}",
+            // Keystone keeps methods and roles in sets: their order differs from one token to the next.
+            $"methods {string.Join(",", token.GetArray("methods").Select(m => m.AsString()).OrderBy(m => m, StringComparer.Ordinal))} roles {string.Join(",", token.GetArray("roles").Select(r => r.GetString("name")).OrderBy(n => n, StringComparer.Ordinal))}",
             "catalog: " + string.Join(" ", token.GetArray("catalog").Select(s =>
                 $"{s.GetString("type")}/{s.GetString("name")}:{string.Join(",", s.GetArray("endpoints").Select(e => $"{e.GetString("interface")}@{e.GetString("region_id")}={side.Normalize(e.GetString("url")!)}"))}")),
-            // Keystone keeps a rescoped token's methods as a set: their order varies from one answer to the next.
             $"rescoped: {rescoped.Status} {string.Join(",", rescoped.Json["token"]!.GetArray("methods").Select(m => m.AsString()).OrderBy(m => m, StringComparer.Ordinal))} audit ids {rescoped.Json["token"]!.GetArray("audit_ids").Count}",
             "wrong password: " + Describe(side, wrong) + " " + side.Normalize(wrong.WwwAuthenticate ?? ""),
             $"module: {refusal.ErrorId} {refusal.Kind} {side.Normalize(refusal.Message)}",

@@ -54,8 +54,19 @@ internal static class AlibabaErrors
 
         var kind = Codes.KindOf(code);
         if (kind == ErrorKind.Unknown) kind = ErrorCodeMap.KindOfStatus(exchange.StatusCode);
-        var message = json!.GetString("Message") ?? "";
+        var message = WithoutStringToSign(json!.GetString("Message") ?? "");
         return new CloudApiError(code!, kind, message, exchange.RequestId ?? json.GetString("RequestId"), exchange.StatusCode);
+    }
+
+    /// <summary>
+    /// SignatureDoesNotMatch echoes the server's whole string to sign (several lines, with the request's
+    /// canonical headers): of use to someone debugging a signer, noise in an error record. The sentence
+    /// before it says what happened.
+    /// </summary>
+    internal static string WithoutStringToSign(string message)
+    {
+        var at = message.IndexOf("Server string to sign is", StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? message : message.Substring(0, at).TrimEnd();
     }
 
     /// <summary>

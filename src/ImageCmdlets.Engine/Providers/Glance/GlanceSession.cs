@@ -74,9 +74,10 @@ internal sealed class GlanceSession : IImageSession
         var parts = new List<string> { "limit=" + Math.Min(query.PageSize ?? max, max).ToString(CultureInfo.InvariantCulture) };
         if (!query.IncludeNonCustom && _auth.ProjectId is { } project) parts.Add("owner=" + Uri.EscapeDataString(project));
         else if (query.IncludeNonCustom) parts.Add("visibility=all");
-        // Server-side filters only where Glance's exact match says the same as the wildcard pattern.
+        // Server-side filters only where Glance's exact match says the same as the wildcard pattern; Glance reads
+        // "a:b" as operator a and value b (HTTP 400), and "," separates in: values, so such names are matched here.
         var literals = query.NamePatterns.Select(WildcardPattern.LiteralOf).ToArray();
-        if (literals.Length > 0 && literals.All(l => l is not null && l.IndexOf(',') < 0))
+        if (literals.Length > 0 && literals.All(l => l is not null && l.IndexOf(',') < 0 && l.IndexOf(':') < 0))
             parts.Add("name=" + Uri.EscapeDataString(literals.Length == 1 ? literals[0]! : "in:" + string.Join(",", literals)));
         if (query.States.Count > 0 && query.States.All(s => s.IndexOf(',') < 0))
             parts.Add("status=" + Uri.EscapeDataString("in:" + string.Join(",", query.States.Select(s => s.ToLowerInvariant()))));

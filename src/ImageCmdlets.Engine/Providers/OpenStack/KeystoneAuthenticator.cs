@@ -36,10 +36,12 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
 
     public async Task<HttpExchange> SendAsync(ApiRequest request, CallContext context)
     {
-        var answer = await SendOnceAsync(request, context).ConfigureAwait(false);
+        // The token this request carried, not whatever the field holds once the 401 is back: another call
+        // may have renewed it meanwhile, and then this one only needs to be sent again with the new token.
+        var stale = _authToken;
+        var answer = await SendOnceAsync(request, stale, context).ConfigureAwait(false);
         if (answer.StatusCode != 401 || _settings.User is null || _settings.AuthUrl is null) return answer;
 
-        var stale = _authToken;
         await _reauth.WaitAsync(context.Cancellation).ConfigureAwait(false);
         try
         {
@@ -58,12 +60,12 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
         {
             _reauth.Release();
         }
-        return await SendOnceAsync(request, context).ConfigureAwait(false);
+        return await SendOnceAsync(request, _authToken, context).ConfigureAwait(false);
     }
 
-    private Task<HttpExchange> SendOnceAsync(ApiRequest request, CallContext context)
+    private Task<HttpExchange> SendOnceAsync(ApiRequest request, Secret token, CallContext context)
     {
-        request.SetHeader("X-Auth-Token", _authToken.Reveal());
+        request.SetHeader("X-Auth-Token", token.Reveal());
         return _transport.SendAsync(request, context);
     }
 }
