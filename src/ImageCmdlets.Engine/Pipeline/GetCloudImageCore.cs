@@ -35,7 +35,16 @@ public sealed class GetCloudImageCore : CommandCore
         if (chosen.Count <= 1)
         {
             var session = Connect(provider, chosen.Count == 1 ? chosen[0] : null);
-            Drain(ImageListing.RunAsync(session, query, wellFormed, new ListedImages.RememberingSink(Queue), Settings, StopSignal));
+            try
+            {
+                Drain(ImageListing.RunAsync(session, query, wellFormed, new ListedImages.RememberingSink(Queue), Settings, StopSignal));
+            }
+            catch (CloudApiException ex)
+            {
+                // The listing's failure ends the command: its message names the provider and region it came from.
+                ex.Target ??= ErrorTarget.Of(session.Provider.Name, session.Region);
+                throw;
+            }
             return;
         }
 
@@ -69,12 +78,6 @@ public sealed class GetCloudImageCore : CommandCore
         {
             Queue.DrainUntil(_listing, Host);
         }
-        catch (CloudApiException ex)
-        {
-            // The listing's failure ends the command: its message names the provider and region it came from.
-            ex.Target ??= ErrorTarget.Of(session.Provider.Name, session.Region);
-            throw;
-        }
         finally
         {
             EndEarly();
@@ -99,6 +102,7 @@ public sealed class GetCloudImageCore : CommandCore
         }
         catch (CloudApiException ex)
         {
+            ex.Target ??= ErrorTarget.Of(session.Provider.Name, session.Region);
             lock (output) _fatal ??= ExceptionDispatchInfo.Capture(ex);
             StopSignal.Abort();
         }
