@@ -157,6 +157,7 @@ public sealed class CloudImageRunEntry
 {
     private readonly IImageSession? _session;
     private volatile bool _reported;
+    private string? _name;
 
     internal CloudImageRunEntry(int sequence, string imageId, string provider, string region, IImageSession? session, CloudImage? image)
     {
@@ -173,7 +174,7 @@ public sealed class CloudImageRunEntry
     public string ImageId { get; }
     public string Provider { get; }
     public string Region { get; }
-    public string? Name => Image?.Name;
+    public string? Name => Image?.Name ?? _name;
     public string Status { get; private set; } = CloudImageRunStatus.Pending;
     /// <summary>The error id, when the outcome is an error.</summary>
     public string? ErrorId => Error?.Error.Code;
@@ -192,6 +193,7 @@ public sealed class CloudImageRunEntry
         Result = result;
         Message = message;
         Status = status;
+        ForgetDescription();
     }
 
     internal void Fail(ImageError error)
@@ -199,6 +201,18 @@ public sealed class CloudImageRunEntry
         Error = error;
         Message = error.Error.Message;
         Status = CloudImageRunStatus.Failed;
+        ForgetDescription();
+    }
+
+    /// <summary>
+    /// A finished entry keeps the image's name but not its whole description (tags, properties, ...), which
+    /// only handling the image needed: the record lives for the PowerShell session ($CloudImageLastRun), and
+    /// for 100,000 images the descriptions were most of its size.
+    /// </summary>
+    private void ForgetDescription()
+    {
+        _name = Image?.Name ?? _name;
+        Image = null;
     }
 
     /// <summary>The run ended without an outcome for this image.</summary>

@@ -24,35 +24,101 @@ public static class ImageListing
 
     private static async Task ListAllAsync(RunContext run, ImageMatcher matcher, ImageQuery query)
     {
-        const string Activity = "Listing images";
-        var session = run.Session;
-        string? token = null;
-        var seenTokens = new HashSet<string>(StringComparer.Ordinal);
-        var pages = 0;
-        var listed = 0;
-        do
+        var listing = new PagedListing(run, matcher, query);
+        var first = await listing.FetchAsync(null).ConfigureAwait(false);
+        listing.Write(first);
+        var token = first.NextPageToken;
+        if (first.LaterPageTokens is { Count: > 0 } later)
         {
-            var pageToken = token;
-            var page = await run.WithRetriesAsync($"list page {pages + 1}",
-                () => session.ListImagesAsync(query, pageToken, run.Call)).ConfigureAwait(false);
-            pages++;
-            listed += page.Images.Count;
+            var last = await listing.FetchConcurrentlyAsync(later).ConfigureAwait(false);
+            // Pages by position were all asked for; only a listing that grew meanwhile goes on from the last.
+            token = last.NextPageToken is { } next && !later.Contains(next, StringComparer.Ordinal) ? next : null;
+        }
+        while (token is not null)
+        {
+            listing.RequireNew(token);
+            var page = await listing.FetchAsync(token).ConfigureAwait(false);
+            listing.Write(page);
+            token = page.NextPageToken;
+        }
+        run.Sink.Progress(new ProgressUpdate(PagedListing.Activity, "Done", 100, completed: true));
+    }
+
+    /// <summary>One listing's pages: fetched through the session's gate, written in order as they arrive.</summary>
+    private sealed class PagedListing
+    {
+        public const string Activity = "Listing images";
+        private readonly RunContext _run;
+        private readonly ImageMatcher _matcher;
+        private readonly ImageQuery _query;
+        private readonly HashSet<string> _seenTokens = new(StringComparer.Ordinal);
+        private int _pages;
+        private long _listed;
+
+        public PagedListing(RunContext run, ImageMatcher matcher, ImageQuery query)
+        {
+            _run = run;
+            _matcher = matcher;
+            _query = query;
+        }
+
+        public Task<ImagePage> FetchAsync(string? token) =>
+            _run.WithRetriesAsync($"list page {(token is null ? "1" : token)}", () => _run.Session.ListImagesAsync(_query, token, _run.Call));
+
+        /// <summary>
+        /// Asks for the pages of <paramref name="tokens"/> concurrently (the gate decides how many calls run at
+        /// once; a window of requests keeps pages waiting to be written few) and writes them in order.
+        /// Returns the last page. If one fails, no further page is asked for, and the error is thrown once
+        /// every call already under way has ended, so none outlives the listing.
+        /// </summary>
+        public async Task<ImagePage> FetchConcurrentlyAsync(IReadOnlyList<string> tokens)
+        {
+            var window = Math.Max(1, _run.Capabilities.MaxConcurrentCalls);
+            var pending = new Queue<Task<ImagePage>>();
+            var next = 0;
+            ImagePage? page = null;
+            try
+            {
+                while (next < tokens.Count || pending.Count > 0)
+                {
+                    while (next < tokens.Count && pending.Count < window) pending.Enqueue(FetchAsync(tokens[next++]));
+                    page = await pending.Dequeue().ConfigureAwait(false);
+                    Write(page);
+                }
+                return page!;
+            }
+            catch
+            {
+                // A list call changes nothing: the calls still under way are not worth waiting for.
+                _run.Stop.Abort();
+                foreach (var task in pending)
+                    try { await task.ConfigureAwait(false); }
+                    catch (Exception) { /* the first error is the one reported */ }
+                throw;
+            }
+        }
+
+        public void Write(ImagePage page)
+        {
+            _pages++;
+            _listed += page.Images.Count;
             foreach (var image in page.Images)
             {
-                image.Connection = session;
-                if (matcher.Matches(image)) run.Sink.Result(image);
+                image.Connection = _run.Session;
+                if (_matcher.Matches(image)) _run.Sink.Result(image);
             }
-            var percent = page.TotalCount is long total && total > 0 ? (int)Math.Min(100, listed * 100 / total) : -1;
-            run.Sink.Progress(new ProgressUpdate(Activity,
-                $"{session.Provider.Name} {session.Region}: page {pages}, {listed}{(page.TotalCount is long t ? " of " + t : "")} images", percent));
+            var percent = page.TotalCount is long total && total > 0 ? (int)Math.Min(100, _listed * 100 / total) : -1;
+            _run.Sink.Progress(new ProgressUpdate(Activity,
+                $"{_run.Session.Provider.Name} {_run.Session.Region}: page {_pages}, {_listed}{(page.TotalCount is long t ? " of " + t : "")} images", percent));
+        }
 
-            token = page.NextPageToken;
-            if (token is not null && !seenTokens.Add(token))
+        /// <summary>A token seen before means the provider would have us list forever.</summary>
+        public void RequireNew(string token)
+        {
+            if (!_seenTokens.Add(token))
                 throw new CloudApiException(new CloudApiError(EngineErrors.PaginationLoop, ErrorKind.InvalidResponse,
                     $"The provider returned the page token '{token}' twice; stopping instead of listing forever."));
         }
-        while (token is not null);
-        run.Sink.Progress(new ProgressUpdate(Activity, "Done", 100, completed: true));
     }
 
     private static async Task LookUpAsync(RunContext run, ImageMatcher matcher, IReadOnlyList<string> imageIds)

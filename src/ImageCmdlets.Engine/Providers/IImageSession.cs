@@ -62,12 +62,14 @@ public sealed class ImageQuery
 
 public sealed class ImagePage
 {
-    public ImagePage(IReadOnlyList<CloudImage> images, string? nextPageToken, string? requestId = null, long? totalCount = null)
+    public ImagePage(IReadOnlyList<CloudImage> images, string? nextPageToken, string? requestId = null, long? totalCount = null,
+        IReadOnlyList<string>? laterPageTokens = null)
     {
         Images = images;
         NextPageToken = nextPageToken;
         RequestId = requestId;
         TotalCount = totalCount;
+        LaterPageTokens = laterPageTokens;
     }
 
     public IReadOnlyList<CloudImage> Images { get; }
@@ -75,6 +77,12 @@ public sealed class ImagePage
     public string? NextPageToken { get; }
     public string? RequestId { get; }
     public long? TotalCount { get; }
+    /// <summary>
+    /// On a first page, where the API pages by position (offset or page number) and told the total: the
+    /// token of every later page in order, so that they can be asked for at once rather than one after
+    /// another. Null where each page's token comes only with the page before it.
+    /// </summary>
+    public IReadOnlyList<string>? LaterPageTokens { get; }
 }
 
 public sealed class DeleteOptions

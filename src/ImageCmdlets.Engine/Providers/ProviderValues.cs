@@ -41,6 +41,31 @@ internal static class ProviderValues
         imagesOnPage > 0 && (long)pageNumber * pageSize < total ? (pageNumber + 1).ToString(CultureInfo.InvariantCulture) : null;
 
     /// <summary>
+    /// On a full first page of a page-numbered listing whose total is known: the tokens of pages 2 to the
+    /// last (<see cref="ImagePage.LaterPageTokens"/>); null on any other page.
+    /// </summary>
+    public static IReadOnlyList<string>? LaterPageNumbers(int pageNumber, int pageSize, int imagesOnPage, long total)
+    {
+        if (pageNumber != 1 || imagesOnPage != pageSize || pageSize < 1) return null;
+        var pages = (total + pageSize - 1) / pageSize;
+        var tokens = new List<string>();
+        for (long n = 2; n <= pages; n++) tokens.Add(n.ToString(CultureInfo.InvariantCulture));
+        return tokens;
+    }
+
+    /// <summary>
+    /// On a full first page (offset 0) of an offset-paged listing whose total is known: the offsets of every
+    /// later page (<see cref="ImagePage.LaterPageTokens"/>); null on any other page.
+    /// </summary>
+    public static IReadOnlyList<string>? LaterOffsets(long offset, int pageSize, int imagesOnPage, long? total)
+    {
+        if (offset != 0 || imagesOnPage != pageSize || pageSize < 1 || total is not long all) return null;
+        var tokens = new List<string>();
+        for (long next = pageSize; next < all; next += pageSize) tokens.Add(next.ToString(CultureInfo.InvariantCulture));
+        return tokens;
+    }
+
+    /// <summary>
     /// The API root to call: -Endpoint when given, else the provider's own. These APIs live at the root of
     /// their host, so an -Endpoint with a path or query is refused rather than silently cut down to its host.
     /// </summary>

@@ -85,6 +85,12 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession, IDeletionPolle
     public int? BatchLimit { get; set; }
     /// <summary>When set, delete calls wait for it (or cancellation) before answering.</summary>
     public TaskCompletionSource? DeleteGate { get; set; }
+    /// <summary>When set, list calls for pages after the first wait for it (or cancellation) before answering.</summary>
+    public TaskCompletionSource? LaterPagesGate { get; set; }
+    /// <summary>The first page tells the tokens of every later page (an API that pages by offset and tells the total).</summary>
+    public bool PagesByPosition { get; set; }
+    /// <summary>A refusal's message names the image (as Tencent's do); false leaves only bisection to find it.</summary>
+    public bool RefusalsNameTheImage { get; set; } = true;
     /// <summary>
     /// Set: deletion is asynchronous. An accepted delete leaves the image "deleting" until this many polls
     /// (<see cref="PollDeletionsAsync"/>) have seen it; then it is gone (or, in <see cref="FailingDeletions"/>, "available" again).
@@ -122,16 +128,18 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession, IDeletionPolle
     /// <summary>The next call is carried out, then its answer is lost (the caller sees a connection error).</summary>
     public void LoseNextAnswer() => _scripted.Enqueue(_ => null);
 
-    public Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
+    public async Task<ImagePage> ListImagesAsync(ImageQuery query, string? pageToken, CallContext context)
     {
         Record("List", Array.Empty<string>(), false);
+        if (pageToken is not null && LaterPagesGate is { } gate) await gate.Task.WaitAsync(context.Cancellation);
         ThrowIfScripted(Array.Empty<string>(), out _);
         var offset = pageToken is null ? 0 : int.Parse(pageToken);
         var size = Math.Min(query.PageSize ?? Capabilities.MaxPageSize, Capabilities.MaxPageSize);
         var all = _images.Values.OrderBy(i => i.Id, StringComparer.Ordinal).ToArray();
         var page = all.Skip(offset).Take(size).Select(ToCloudImage).ToArray();
         var next = offset + size < all.Length ? (offset + size).ToString() : null;
-        return Task.FromResult(new ImagePage(page, next, "req-list", all.Length));
+        return new ImagePage(page, next, "req-list", all.Length,
+            PagesByPosition ? ProviderValues.LaterOffsets(offset, size, page.Length, all.Length) : null);
     }
 
     public Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)
@@ -221,7 +229,7 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession, IDeletionPolle
     {
         if (!_images.TryGetValue(id, out var image))
             return Capabilities.DeleteIgnoresMissingIds ? null : new CloudApiError("NotFound", ErrorKind.NotFound, $"{id} not found");
-        return image.RejectCode is { } code ? new CloudApiError(code, image.RejectKind, $"{id} rejected: {code}") : null;
+        return image.RejectCode is { } code ? new CloudApiError(code, image.RejectKind, RefusalsNameTheImage ? $"{id} rejected: {code}" : $"rejected: {code}") : null;
     }
 
     private void ThrowIfScripted(string[] ids, out bool loseAnswer)

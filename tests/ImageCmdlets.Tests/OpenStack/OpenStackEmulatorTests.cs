@@ -248,6 +248,17 @@ public sealed class OpenStackEmulatorTests : IAsyncLifetime
         Assert.Equal(2, Emulator.TokensIssued);
     }
 
+    [Fact]
+    public async Task Consecutive_connections_with_the_same_sign_in_share_one_Keystone_token()
+    {
+        var id = _bed.Add("one");
+        await _bed.Connect().ListImagesAsync(new ImageQuery(), null, OpenStackTestBed.Call());
+        var second = _bed.Connect();
+
+        Assert.Equal(RemovalStatus.Deleted, (await RemoveAsync(second, id)).RemovalFor(id).Status);
+        Assert.Equal(1, Emulator.TokensIssued);
+    }
+
     [Theory]
     [InlineData("password")]
     [InlineData("project")]

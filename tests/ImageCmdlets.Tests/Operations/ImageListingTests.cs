@@ -26,6 +26,52 @@ public class ImageListingTests
     }
 
     [Fact]
+    public async Task Pages_after_the_first_are_fetched_concurrently_and_written_in_order()
+    {
+        // 23 images in pages of 7: the first page tells the offsets of the 3 others.
+        var provider = new InMemoryCloud { PagesByPosition = true, LaterPagesGate = new TaskCompletionSource() };
+        provider.AddMany(23);
+        var sink = new CollectingSink();
+        var listing = ImageListing.RunAsync(provider, new ImageQuery(), Array.Empty<string>(), sink, RemovalRunTests.Fast);
+
+        // Every later page is asked for while none has answered yet (the gate allows 3 calls at once).
+        await Until(() => provider.Calls.Count(c => c.Action == "List") == 4);
+        Assert.Equal(7, sink.Images.Count); // the first page is written at once
+        provider.LaterPagesGate.SetResult();
+        await listing;
+
+        Assert.Equal(Enumerable.Range(0, 23).Select(i => $"img-{i:d4}"), sink.Images.Select(i => i.ImageId));
+        Assert.Equal(4, provider.Calls.Count(c => c.Action == "List"));
+        Assert.True(sink.ProgressUpdates.Last().Completed);
+    }
+
+    [Fact]
+    public async Task A_stopped_listing_asks_for_no_further_page()
+    {
+        var provider = new InMemoryCloud(new ProviderCapabilities { MaxPageSize = 7, MaxConcurrentCalls = 1, InitialConcurrentCalls = 1 })
+        {
+            PagesByPosition = true,
+            LaterPagesGate = new TaskCompletionSource(),
+        };
+        provider.AddMany(70);
+        var stop = new StopSignal();
+        var listing = ImageListing.RunAsync(provider, new ImageQuery(), Array.Empty<string>(), new CollectingSink(), RemovalRunTests.Fast, stop);
+
+        await Until(() => provider.Calls.Count(c => c.Action == "List") == 2);
+        stop.Abort();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listing);
+
+        // The first page and the one under way at the stop; none of the 8 others.
+        Assert.Equal(2, provider.Calls.Count(c => c.Action == "List"));
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
+    }
+
+    [Fact]
     public async Task Filters_apply_client_side_whatever_the_provider_did()
     {
         var provider = new InMemoryCloud();

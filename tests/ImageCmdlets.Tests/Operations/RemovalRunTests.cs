@@ -62,7 +62,7 @@ public class RemovalRunTests
     [Fact]
     public async Task Whole_batch_failure_is_bisected_so_one_bad_image_costs_only_a_few_calls()
     {
-        var provider = new InMemoryCloud();
+        var provider = new InMemoryCloud { RefusalsNameTheImage = false };
         provider.AddMany(9);
         provider.Add("img-bad").RejectCode = "InvalidImageId.InShared";
         var ids = Enumerable.Range(0, 9).Select(i => $"img-{i:d4}").ToList();
@@ -76,6 +76,37 @@ public class RemovalRunTests
         // 1 failed call of 10, then halving: at most 2 calls per level of a 10-id bisection (≤ 9), fewer than one per image after the first.
         Assert.InRange(provider.DeleteCalls.Count, 4, 9);
         Assert.Single(provider.DeleteCalls, c => c.Ids.SequenceEqual(new[] { "img-bad" }));
+    }
+
+    [Fact]
+    public async Task A_batch_refused_for_the_image_its_error_names_is_sent_again_without_it()
+    {
+        var provider = new InMemoryCloud();
+        provider.AddMany(9);
+        provider.Add("img-bad").RejectCode = "InvalidImageId.InShared";
+        var ids = Enumerable.Range(0, 9).Select(i => $"img-{i:d4}").ToList();
+        ids.Insert(4, "img-bad");
+
+        var sink = await RemoveAsync(provider, DeleteOptions.Default, ids.ToArray());
+
+        Assert.Equal(9, sink.Removals.Count(r => r.Status == RemovalStatus.Deleted));
+        Assert.Equal("InvalidImageId.InShared", sink.ErrorFor("img-bad").Error.Code);
+        // One extra call: the refused batch of 10, then the 9 others without the image the error named.
+        Assert.Equal(2, provider.DeleteCalls.Count);
+        Assert.Equal(ids.Where(i => i != "img-bad"), provider.DeleteCalls[1].Ids);
+    }
+
+    [Fact]
+    public void An_error_naming_no_image_or_several_names_no_culprit()
+    {
+        var batch = new[] { "img-1", "img-10", "img-2" }
+            .Select((id, i) => new ImageEntry(new CloudImageRunEntry(i + 1, id, "Fake", "r1", null, null))).ToList();
+        Assert.Equal("img-1", DeleteCallExecutor.NamedCulprit(Error("The image `img-1` is shared."), batch)?.ImageId);
+        Assert.Equal("img-10", DeleteCallExecutor.NamedCulprit(Error("Image img-10 is in use."), batch)?.ImageId);
+        Assert.Null(DeleteCallExecutor.NamedCulprit(Error("An image is in use."), batch));
+        Assert.Null(DeleteCallExecutor.NamedCulprit(Error("img-1 and img-2 are in use."), batch));
+
+        static CloudApiError Error(string message) => new("InvalidImageId.InShared", ErrorKind.InUse, message);
     }
 
     [Fact]
@@ -160,6 +191,23 @@ public class RemovalRunTests
         Assert.Equal(8, record.Entries.Count);
         Assert.Single(provider.DeleteCalls);
         Assert.Equal(8, provider.ImageCount);
+    }
+
+    [Fact]
+    public async Task A_finished_record_entry_keeps_the_image_name_but_not_its_description()
+    {
+        // Existence is checked first here, so every image is described before its delete.
+        var provider = new InMemoryCloud(new ProviderCapabilities { MaxIdsPerDelete = 10, MaxIdsPerDescribe = 20, DeleteIgnoresMissingIds = true });
+        provider.Add("img-a", "ci-build-a");
+        provider.Add("img-b", "ci-build-b").RejectCode = "InUse";
+        var record = new CloudImageRun("Remove-CloudImage");
+        var run = new RemovalRun(provider, DeleteOptions.Default, new CollectingSink(), Fast, record: record);
+        run.Add("img-a");
+        run.Add("img-b");
+        await run.CompleteAsync();
+
+        Assert.Equal(new[] { "ci-build-a", "ci-build-b" }, record.Entries.Select(e => e.Name));
+        Assert.All(record.Entries, e => Assert.Null(e.Image));
     }
 
     [Fact]

@@ -50,7 +50,8 @@ internal sealed class AlibabaSession : AccessKeySession
         var total = response.GetInt64("TotalCount")
             ?? throw InvalidAnswer("DescribeImages", "has no TotalCount", requestId);
         // Read until PageNumber·PageSize reaches TotalCount.
-        return new ImagePage(images, ProviderValues.NextPageNumber(pageNumber, pageSize, images.Count, total), requestId, total);
+        return new ImagePage(images, ProviderValues.NextPageNumber(pageNumber, pageSize, images.Count, total), requestId, total,
+            ProviderValues.LaterPageNumbers(pageNumber, pageSize, images.Count, total));
     }
 
     public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)

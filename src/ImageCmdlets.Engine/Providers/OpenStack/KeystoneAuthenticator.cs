@@ -48,7 +48,7 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
             if (ReferenceEquals(stale, _authToken))
             {
                 context.Log.Verbose($"{request.Action}: token rejected (HTTP 401); getting a new one from Keystone");
-                try { _token = await Keystone.AuthenticateAsync(_settings, _transport, context).ConfigureAwait(false); }
+                try { _token = await KeystoneTokenCache.RenewAsync(_settings, _transport, context).ConfigureAwait(false); }
                 catch (ImageCmdletsConfigurationException ex)
                 {
                     throw new CloudApiException(new CloudApiError(EngineErrors.Unauthorized, ex.Kind, ex.Message, null, 401), ex);
@@ -73,9 +73,10 @@ internal sealed class KeystoneAuthenticator : IRequestAuthenticator
 /// <summary>A Keystone v3 token scoped to a project, and what came with it.</summary>
 internal sealed class KeystoneToken
 {
-    public KeystoneToken(Secret token, string? projectId, IReadOnlyList<string> roles, JsonValue? catalog)
+    public KeystoneToken(Secret token, string? projectId, IReadOnlyList<string> roles, JsonValue? catalog, DateTimeOffset? expiresAt = null)
     {
         Token = token;
+        ExpiresAt = expiresAt;
         ProjectId = projectId;
         Roles = roles;
         Catalog = catalog;
@@ -85,6 +86,8 @@ internal sealed class KeystoneToken
     public string? ProjectId { get; }
     public IReadOnlyList<string> Roles { get; }
     public JsonValue? Catalog { get; }
+    /// <summary>When Keystone says the token stops working; null when it did not say.</summary>
+    public DateTimeOffset? ExpiresAt { get; }
     public bool IsAdmin => Roles.Any(r => string.Equals(r, "admin", StringComparison.OrdinalIgnoreCase));
 }
 
@@ -151,7 +154,8 @@ internal static class Keystone
                 $"Keystone answered HTTP {answer.StatusCode} without a token.", ErrorKind.ServerError);
 
         var roles = token.GetArray("roles").Select(r => r.GetString("name") ?? "").ToArray();
-        return new KeystoneToken(new Secret(tokenText), token["project"]?.GetString("id"), roles, token["catalog"]);
+        return new KeystoneToken(new Secret(tokenText), token["project"]?.GetString("id"), roles, token["catalog"],
+            ProviderValues.ParseTime(token.GetString("expires_at")));
     }
 
     /// <summary>The image endpoint from the token's catalog, for the wanted interface and region.</summary>

@@ -46,7 +46,7 @@ internal sealed class OpenStackProvider : ImageProvider
         if (settings.AuthUrl is null)
             return new GlanceSession(this, new KeystoneAuthenticator(settings, request.Transport, null), settings.ImageUrl!, settings.Region ?? "");
 
-        var token = Keystone.AuthenticateAsync(settings, request.Transport, request.Context).GetAwaiter().GetResult();
+        var token = KeystoneTokenCache.GetAsync(settings, request.Transport, request.Context).GetAwaiter().GetResult();
         var auth = new KeystoneAuthenticator(settings, request.Transport, token);
         if (settings.ImageUrl is { } imageUrl)
             return new GlanceSession(this, auth, imageUrl, settings.Region ?? "");

@@ -34,7 +34,8 @@ internal sealed class TencentSession : AccessKeySession
         // Read until Offset reaches TotalCount (or, were it missing, until a page is short); an empty page
         // also ends it, so a shrinking list cannot loop.
         var more = images.Count > 0 && (total is { } t ? next < t : images.Count >= limit);
-        return new ImagePage(images, more ? next.ToString(CultureInfo.InvariantCulture) : null, requestId, total);
+        return new ImagePage(images, more ? next.ToString(CultureInfo.InvariantCulture) : null, requestId, total,
+            ProviderValues.LaterOffsets(offset, limit, images.Count, total));
     }
 
     public override async Task<IReadOnlyList<CloudImage>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CallContext context)

@@ -49,7 +49,8 @@ internal sealed class ZenlayerSession : AccessKeySession, IDeletionPoller
         var requestId = response.GetString("requestId");
         var images = ReadImages(response, action, requestId);
         var total = response.GetInt64("totalCount") ?? throw InvalidAnswer(action, "has no totalCount", requestId);
-        return new ImagePage(images, ProviderValues.NextPageNumber(pageNum, pageSize, images.Count, total), requestId, total);
+        return new ImagePage(images, ProviderValues.NextPageNumber(pageNum, pageSize, images.Count, total), requestId, total,
+            ProviderValues.LaterPageNumbers(pageNum, pageSize, images.Count, total));
     }
 
     /// <summary>

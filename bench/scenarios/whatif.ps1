@@ -1,0 +1,47 @@
+# 100,000 ids under -WhatIf in a fresh PowerShell: Remove-CloudImage, or the floor (a compiled cmdlet that
+# only calls ShouldProcess, bench/ShouldProcessOnly.cs). CPU time of this process per image, and how far
+# its peak working set grew over the scenario. Writes its figures as JSON to -ResultPath.
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $StateDir,
+    [Parameter(Mandatory)] [string] $Provider,
+    [Parameter(Mandatory)] [string] $IdsPath,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [ValidateSet('Cmdlet', 'CmdletByParameter', 'Floor')] [string] $Subject = 'Cmdlet'
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Add-Type -Path (Join-Path $PSScriptRoot '../ShouldProcessOnly.cs') -ReferencedAssemblies ([System.Management.Automation.PSCmdlet].Assembly.Location)
+Import-Module -Assembly ([ImageCmdlets.Bench.ShouldProcessOnlyCommand].Assembly)
+. (Join-Path $StateDir 'emulators.ps1')
+$target = Get-Variable -Name $Provider -ValueOnly
+$ids = [string[]](Get-Content $IdsPath)
+
+function Invoke-Subject([string[]] $someIds) {
+    if ($Subject -eq 'Floor') { $null = $someIds | Invoke-ShouldProcessOnly -WhatIf }
+    elseif ($Subject -eq 'CmdletByParameter') { $null = Remove-CloudImage @target -ImageId $someIds -WhatIf -ErrorAction SilentlyContinue }
+    else { $null = $someIds | Remove-CloudImage @target -WhatIf -ErrorAction SilentlyContinue }
+}
+
+# Warm up (JIT, connection, the session's call gate), so the figure is the steady cost per image.
+Invoke-Subject $ids[0..999]
+[GC]::Collect()
+[GC]::WaitForPendingFinalizers()
+$self = [Diagnostics.Process]::GetCurrentProcess()
+$self.Refresh()
+$workingSetBefore = $self.WorkingSet64
+$heapBefore = [GC]::GetTotalMemory($true)
+$cpuBefore = $self.TotalProcessorTime
+$clock = [Diagnostics.Stopwatch]::StartNew()
+Invoke-Subject $ids
+$clock.Stop()
+$self.Refresh()
+# What stays reachable once the command is over (the peak above includes garbage not yet collected).
+$heapAfter = [GC]::GetTotalMemory($true)
+[pscustomobject]@{
+    Seconds            = $clock.Elapsed.TotalSeconds
+    CpuSeconds         = ($self.TotalProcessorTime - $cpuBefore).TotalSeconds
+    Images             = $ids.Count
+    PeakGrowthBytes    = [Math]::Max(0, $self.PeakWorkingSet64 - $workingSetBefore)
+    HeapGrowthBytes    = [Math]::Max(0, $heapAfter - $heapBefore)
+} | ConvertTo-Json -Compress | Set-Content $ResultPath
