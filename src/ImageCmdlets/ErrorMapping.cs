@@ -34,12 +34,19 @@ public static class ErrorMapping
         _ => ErrorCategory.NotSpecified,
     };
 
-    /// <summary>A per-image failure: a non-terminating error with the image as its target.</summary>
-    public static ErrorRecord ToRecord(ImageError error) =>
-        Record(new CloudApiException(error.Error), error.Error.Code, error.Error.Kind, (object?)error.Image ?? error.ImageId,
-            $"{error.Provider} {error.Region} image {error.ImageId}: {error.Error.Message}"
+    /// <summary>
+    /// A per-image failure: a non-terminating error with the image as its target. An error without an image
+    /// id is a whole region's (a listing of many regions that failed in one): the region is its target.
+    /// </summary>
+    public static ErrorRecord ToRecord(ImageError error)
+    {
+        var forRegion = error.ImageId.Length == 0 && error.Image is null;
+        return Record(new CloudApiException(error.Error), error.Error.Code, error.Error.Kind,
+            forRegion ? error.Region : (object?)error.Image ?? error.ImageId,
+            (forRegion ? $"{error.Provider} region {error.Region}: " : $"{error.Provider} {error.Region} image {error.ImageId}: ") + error.Error.Message
                 + (error.Error.RequestId is null ? "" : $" (RequestId {error.Error.RequestId})"),
             CapabilitiesOf(error.Provider));
+    }
 
     /// <summary>A run that no image could escape (bad credentials, unknown region): the command's one terminating error.</summary>
     public static ErrorRecord ToRecord(RunHaltedException halted, string recordVariable)

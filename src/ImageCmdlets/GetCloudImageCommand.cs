@@ -17,14 +17,17 @@ public sealed class GetCloudImageCommand : ImageCmdletBase
     [ValidateNotNullOrEmpty]
     public string Provider { get; set; } = "";
 
+    /// <summary>One region, several (listed at once), or * for every region the provider is known to offer.</summary>
     [Parameter(Position = 1)]
     [ArgumentCompleter(typeof(RegionCompleter))]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string? Region { get; set; }
+    public string[] Region { get; set; } = Array.Empty<string>();
 
     /// <summary>Look up these ids (each missing one is reported as not found).</summary>
     [Parameter]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] ImageId { get; set; } = Array.Empty<string>();
 

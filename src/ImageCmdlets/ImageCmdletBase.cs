@@ -30,6 +30,7 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost, IDisposable
 
     /// <summary>A named profile of the provider's own CLI (tccli, aliyun).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string? ProfileName { get; set; }
 
@@ -88,6 +89,8 @@ public abstract class ImageCmdletBase : PSCmdlet, IPipelineHost, IDisposable
     void IPipelineHost.WriteDebug(string message) => WriteDebug(message);
 
     void IPipelineHost.WriteWarning(string message) => WriteWarning(message);
+
+    void IPipelineHost.WriteInformation(string message, string tag) => WriteInformation(message, new[] { tag });
 
     void IPipelineHost.WriteProgress(ProgressUpdate progress) =>
         WriteProgress(new ProgressRecord(1, progress.Activity, progress.Status)

@@ -27,6 +27,7 @@ public abstract class ImageInputCmdletBase : ImageCmdletBase
     /// <summary>Image ids (strings by value, or an ImageId/Id property).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(ImageIdCompleter))]
     [AllowEmptyString]
     public string[] ImageId { get; set; } = System.Array.Empty<string>();
 

@@ -96,7 +96,8 @@ function Invoke-Emulator($Cloud, [string] $Method, [string] $Path, $Body) {
 }
 
 # Seeds images in a condition (deletable, protected, inUse, sharedToOthers, ...); returns {id, name, expectedError}.
-function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable', [int] $Count = 1, [string] $Region) {
+# -Tag (emulators only): @{ key = value } tags the images carry.
+function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable', [int] $Count = 1, [string] $Region, [hashtable] $Tag) {
     if ($Cloud.Kind -eq 'Glance') {
         $token = Get-GlanceTestToken
         $names = if ($Count -eq 1) { @($Name) } else { 0..($Count - 1) | ForEach-Object { '{0}-{1:d4}' -f $Name, $_ } }
@@ -111,6 +112,7 @@ function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable'
     }
     $spec = @{ name = $Name; condition = $Condition; count = $Count }
     if ($Region) { $spec.region = $Region }
+    if ($Tag) { $spec.tags = $Tag }
     (Invoke-Emulator $Cloud Post '/images' @{ images = @($spec) }).images
 }
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape as x
 CONNECTION = {
     "Endpoint": ("String", "Overrides the API host, for private clouds, emulators or a fixed Glance URL (OpenStack). Must be https; plain http is accepted only for 127.0.0.1, ::1 and localhost. Checked before any call."),
     "Credential": ("PSCredential", "Credentials for this call: user name = access key id (OpenStack: user name; Huawei: AK, or account\\user for an IAM user), password = secret key (OpenStack and a Huawei IAM user: password). Without it, -ProfileName, then the provider's environment variables, then its CLI's default profile are used (see about_ImageCmdlets). Secrets are never written to any output stream."),
-    "ProfileName": ("String", "A named profile of the provider's own CLI (tccli, aliyun, ve, zeno; Huawei: a section of ~/.huaweicloud/credentials). A profile that does not exist is an error, never a fallback."),
+    "ProfileName": ("String", "A named profile of the provider's own CLI (tccli, aliyun, ve, zeno; Huawei: a section of ~/.huaweicloud/credentials). A profile that does not exist is an error, never a fallback. Tab completion lists the profiles in the chosen provider's CLI files."),
 }
 INPUT = {
     "InputObject": ("CloudImage[]", "Images from Get-CloudImage (or $CloudImageLastRun.Unfinished). Each acts through the session that listed it: same provider, account, region, endpoint and credentials; it is never re-targeted to defaults."),
@@ -52,7 +52,7 @@ CMDLETS = [
                       "Each image remembers the session that listed it (provider, account, region, endpoint, credentials), so piping it to Test-CloudImageDeletable or Remove-CloudImage acts on the same account without giving the credentials again."],
          params={
              "Provider": ("String", "The cloud: OpenStack, Tencent, Alibaba, Volcengine, Zenlayer or Huawei (tab completion lists them)."),
-             "Region": ("String", "The region (default: the provider's region environment variable or CLI profile; OpenStack: OS_REGION_NAME). Zenlayer: optional; without it the whole account is listed. Tab completion lists the provider's known regions."),
+             "Region": ("String[]", "The region (default: the provider's region environment variable or CLI profile; OpenStack: OS_REGION_NAME). Several regions (-Region a,b,c) are listed at once, one region after the other in the output, each image with its own Region; * or a wildcard means every region the module knows for the provider (the ones tab completion lists). A region that fails is one error naming it, and the others are still listed. Zenlayer: optional; without it the whole account is listed."),
              "ImageId": ("String[]", "Look up these ids instead of listing. Each id that does not exist (or is not visible to the account) is an ObjectNotFound error; the others are written as usual.", ["Id"]),
              "Name": ("String[]", "Image names to keep; wildcards (*, ?, [a-z]) allowed, case-insensitive. An image matching any of the names is kept."),
              "State": ("String[]", "Provider states to keep, e.g. NORMAL (Tencent), Available (Alibaba), available (Volcengine), active (OpenStack), AVAILABLE or DELETING (Zenlayer), active or deleted (Huawei). A state the provider does not document is refused before any call."),
@@ -62,6 +62,7 @@ CMDLETS = [
              "AllVisible": (SWITCH, "Also list images that are not the account's own custom images (public, shared with it, marketplace). Without it only the account's own custom images are listed."),
              "PageSize": ("Int32", "Images per list call, 1 to 1000 (default: the provider's maximum).", None, None, "the provider's maximum"),
              **CONNECTION},
+         wildcards=["Name", "Region"],
          sets=[("__AllParameterSets", [("Provider", True, 0), ("Region", False, 1)] + [(p, False, None) for p in
                ["ImageId", "Name", "State", "CreatedBefore", "CreatedAfter", "Tag", "AllVisible", "PageSize", "Endpoint", "Credential", "ProfileName"]])],
          pipeline={},
@@ -133,7 +134,7 @@ def param_info(c, name):
 def parameter(c, name, required, position, in_syntax):
     typ, desc, aliases, default = param_info(c, name)
     pipe = c["pipeline"].get(name, "False")
-    glob = "true" if name == "Name" else "false"
+    glob = "true" if name in c.get("wildcards", ["Name"]) else "false"
     pos = "named" if position is None else str(position)
     xml = (f'<command:parameter required="{str(required).lower()}" variableLength="true" globbing="{glob}" '
            f'pipelineInput="{pipe}" position="{pos}" aliases="{", ".join(aliases) if aliases else "none"}">'

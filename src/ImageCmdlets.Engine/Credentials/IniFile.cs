@@ -46,6 +46,8 @@ public sealed class IniFile
     /// <summary>Reads a file; null when it does not exist.</summary>
     public static IniFile? Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path)) : null;
 
+    public IEnumerable<string> SectionNames => _sections.Keys;
+
     public IReadOnlyDictionary<string, string>? Section(string name) =>
         _sections.TryGetValue(name, out var s) ? s : null;
 

@@ -25,9 +25,21 @@ public sealed class CloudImage
     /// <summary>Whether instances use the image, where the provider says (Alibaba's Usage).</summary>
     public bool? InUse { get; init; }
     public string? Description { get; init; }
-    public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
-    /// <summary>Further provider fields, as text.</summary>
-    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    /// <summary>"key=value" (or "key") each; reads as "env=prod;team=ci" in a CSV cell.</summary>
+    public IReadOnlyList<string> Tags
+    {
+        get => _tags;
+        init => _tags = new TextList<string>(value, ";");
+    }
+    private readonly TextList<string> _tags = TextList<string>.Empty(";");
+
+    /// <summary>Further provider fields, as text; reads as "osType=linux;minDiskSize=20" in a CSV cell.</summary>
+    public IReadOnlyDictionary<string, string> Properties
+    {
+        get => _properties;
+        init => _properties = new TextMap(value);
+    }
+    private readonly TextMap _properties = new(new Dictionary<string, string>());
     /// <summary>Request id of the list call that returned the image.</summary>
     public string? RequestId { get; init; }
 
@@ -41,31 +53,37 @@ public sealed class CloudImage
     public override string ToString() => ImageId;
 }
 
-public enum DeletabilityCheck
+/// <summary>How a verdict was reached (the value of CheckedBy and of a reason's Source). Plain strings, so
+/// ConvertTo-Json and Export-Csv write the word and scripts compare with -eq 'DryRun'.</summary>
+public static class DeletabilityCheck
 {
     /// <summary>The provider's own DryRun validated the delete, plus describe-based reasons.</summary>
-    DryRun,
+    public const string DryRun = nameof(DryRun);
     /// <summary>No DryRun exists for this provider: judged from the image's description.</summary>
-    Describe,
+    public const string Describe = nameof(Describe);
 }
 
 /// <summary>One reason an image cannot be deleted (as things stand, with the chosen switches).</summary>
 public sealed class DeletabilityReason
 {
-    public DeletabilityReason(string code, string message, DeletabilityCheck source, ErrorKind kind = ErrorKind.InvalidState)
+    public DeletabilityReason(string code, string message, string source, ErrorKind kind = ErrorKind.InvalidState)
     {
         Code = code;
         Message = message;
         Source = source;
-        Kind = kind;
+        ErrorKind = kind;
     }
 
     /// <summary>The provider's error code, or the code a real delete would return.</summary>
     public string Code { get; }
-    /// <summary>The kind of error a real delete would give (decides the error category under -WhatIf).</summary>
-    public ErrorKind Kind { get; }
+    /// <summary>The kind of error a real delete would give, by name (NotFound, InUse, PermissionDenied, ...).</summary>
+    public string Kind => ErrorKind.ToString();
     public string Message { get; }
-    public DeletabilityCheck Source { get; }
+    /// <summary>Where the reason comes from: <see cref="DeletabilityCheck.DryRun"/> or <see cref="DeletabilityCheck.Describe"/>.</summary>
+    public string Source { get; }
+
+    /// <summary>The kind of error a real delete would give (decides the error category under -WhatIf).</summary>
+    internal ErrorKind ErrorKind { get; }
 
     public override string ToString() => $"{Code}: {Message}";
 }
@@ -79,30 +97,39 @@ public sealed class CloudImageDeletability
     public string? Name { get; init; }
     public string? State { get; init; }
     public bool IsDeletable { get; init; }
-    public IReadOnlyList<DeletabilityReason> Reasons { get; init; } = Array.Empty<DeletabilityReason>();
-    public DeletabilityCheck CheckedBy { get; init; }
+    /// <summary>Why not; reads as "Code: message; Code: message" in a CSV cell.</summary>
+    public IReadOnlyList<DeletabilityReason> Reasons
+    {
+        get => _reasons;
+        init => _reasons = new TextList<DeletabilityReason>(value, "; ");
+    }
+    private readonly TextList<DeletabilityReason> _reasons = TextList<DeletabilityReason>.Empty("; ");
+    /// <summary><see cref="DeletabilityCheck.DryRun"/> or <see cref="DeletabilityCheck.Describe"/>.</summary>
+    public string CheckedBy { get; init; } = DeletabilityCheck.Describe;
     public string? RequestId { get; init; }
 
     public override string ToString() => $"{ImageId}: {(IsDeletable ? "deletable" : "not deletable")}";
 }
 
-public enum RemovalStatus
+/// <summary>The values of CloudImageRemoval.Status. Plain strings, so ConvertTo-Json and Export-Csv write
+/// the word and scripts compare with -eq 'Deleted'.</summary>
+public static class RemovalStatus
 {
     /// <summary>The cloud confirmed the deletion.</summary>
-    Deleted,
+    public const string Deleted = nameof(Deleted);
     /// <summary>The cloud accepted the deletion and finishes it asynchronously.</summary>
-    Deleting,
+    public const string Deleting = nameof(Deleting);
     /// <summary>
     /// The cloud marked the image deleted and keeps its record (status "deleted"): Huawei IMS's deprecated
     /// v1.1 delete (-SoftDelete). The image can no longer be used.
     /// </summary>
-    SoftDeleted,
+    public const string SoftDeleted = nameof(SoftDeleted);
     /// <summary>-WhatIf: the provider validated the delete (DryRun or describe-based) and nothing was deleted.</summary>
-    WouldDelete,
+    public const string WouldDelete = nameof(WouldDelete);
     /// <summary>The user answered No at a confirmation prompt.</summary>
-    Declined,
+    public const string Declined = nameof(Declined);
     /// <summary>The same image was given earlier in this run; it is handled (and reported) once, there.</summary>
-    Duplicate,
+    public const string Duplicate = nameof(Duplicate);
 }
 
 /// <summary>Output of Remove-CloudImage: what happened to one image.</summary>
@@ -112,7 +139,8 @@ public sealed class CloudImageRemoval
     public string Region { get; init; } = "";
     public string ImageId { get; init; } = "";
     public string? Name { get; init; }
-    public RemovalStatus Status { get; init; }
+    /// <summary>One of <see cref="RemovalStatus"/>'s values.</summary>
+    public string Status { get; init; } = "";
     public string? Message { get; init; }
     public string? RequestId { get; init; }
     /// <summary>How many delete calls carried this image (more than one after retries or a batch split).</summary>

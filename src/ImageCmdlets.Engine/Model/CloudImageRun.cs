@@ -7,37 +7,38 @@ using ImageCmdlets.Providers;
 
 namespace ImageCmdlets;
 
-/// <summary>Where a run stands, or how it ended.</summary>
-public enum CloudImageRunState
+/// <summary>Where a run stands, or how it ended (CloudImageRun.State). Plain strings, like every status the
+/// module outputs, so ConvertTo-Json writes the word.</summary>
+public static class CloudImageRunState
 {
-    Running,
+    public const string Running = nameof(Running);
     /// <summary>Every image received has its outcome.</summary>
-    Completed,
+    public const string Completed = nameof(Completed);
     /// <summary>Ended early: Ctrl+C, -ErrorAction Stop, Select-Object -First, or another command's error.</summary>
-    Stopped,
+    public const string Stopped = nameof(Stopped);
     /// <summary>A problem no image could escape (credentials, region) ended it with a terminating error.</summary>
-    Halted,
+    public const string Halted = nameof(Halted);
 }
 
-/// <summary>What happened to one image of a run, as far as it is known.</summary>
-public enum CloudImageRunStatus
+/// <summary>What happened to one image of a run, as far as it is known (CloudImageRunEntry.Status).</summary>
+public static class CloudImageRunStatus
 {
     /// <summary>Received; no outcome yet.</summary>
-    Pending,
-    Deleted,
-    Deleting,
-    SoftDeleted,
-    WouldDelete,
-    Declined,
-    Duplicate,
-    Deletable,
-    NotDeletable,
+    public const string Pending = nameof(Pending);
+    public const string Deleted = nameof(Deleted);
+    public const string Deleting = nameof(Deleting);
+    public const string SoftDeleted = nameof(SoftDeleted);
+    public const string WouldDelete = nameof(WouldDelete);
+    public const string Declined = nameof(Declined);
+    public const string Duplicate = nameof(Duplicate);
+    public const string Deletable = nameof(Deletable);
+    public const string NotDeletable = nameof(NotDeletable);
     /// <summary>The image has an error outcome (ErrorId says which).</summary>
-    Failed,
+    public const string Failed = nameof(Failed);
     /// <summary>The run ended before anything was done to the image: no call for it was sent, or every one was refused unread.</summary>
-    NotProcessed,
+    public const string NotProcessed = nameof(NotProcessed);
     /// <summary>The run ended while a delete call for the image was under way: it may or may not have been deleted.</summary>
-    Unknown,
+    public const string Unknown = nameof(Unknown);
 }
 
 /// <summary>
@@ -59,7 +60,7 @@ public sealed class CloudImageRun
     public string Command { get; }
     public DateTimeOffset StartedAt { get; }
     public DateTimeOffset? EndedAt { get; private set; }
-    public CloudImageRunState State { get; private set; } = CloudImageRunState.Running;
+    public string State { get; private set; } = CloudImageRunState.Running;
     /// <summary>The error code that halted the run, when it was halted.</summary>
     public string? HaltedBy { get; private set; }
 
@@ -106,7 +107,7 @@ public sealed class CloudImageRun
     }
 
     /// <summary>Ends the record (the runs have closed every entry by then).</summary>
-    internal void End(CloudImageRunState state, string? haltedBy = null)
+    internal void End(string state, string? haltedBy = null)
     {
         lock (_entries)
         {
@@ -116,6 +117,33 @@ public sealed class CloudImageRun
             EndedAt = DateTimeOffset.Now;
         }
     }
+
+    /// <summary>
+    /// One line: how many images ended how, in the order of <see cref="CloudImageRunStatus"/>, each outcome
+    /// that occurred and always the failures ("3 deleted, 1 declined, 0 failed").
+    /// </summary>
+    public string Summary
+    {
+        get
+        {
+            var counts = Entries.GroupBy(e => e.Status).ToDictionary(g => g.Key, g => g.Count());
+            var parts = SummaryOrder
+                .Where(s => s == CloudImageRunStatus.Failed || counts.ContainsKey(s))
+                .Select(s => string.Format(CultureInfo.InvariantCulture, "{0} {1}", counts.TryGetValue(s, out var n) ? n : 0, Words(s)));
+            return string.Join(", ", parts);
+        }
+    }
+
+    private static readonly string[] SummaryOrder =
+    {
+        CloudImageRunStatus.Deleted, CloudImageRunStatus.Deleting, CloudImageRunStatus.SoftDeleted, CloudImageRunStatus.WouldDelete, CloudImageRunStatus.Deletable,
+        CloudImageRunStatus.NotDeletable, CloudImageRunStatus.Declined, CloudImageRunStatus.Duplicate, CloudImageRunStatus.Failed,
+        CloudImageRunStatus.NotProcessed, CloudImageRunStatus.Unknown, CloudImageRunStatus.Pending,
+    };
+
+    /// <summary>"WouldDelete" → "would delete".</summary>
+    private static string Words(string status) =>
+        string.Concat(status.Select((c, i) => char.IsUpper(c) ? (i > 0 ? " " : "") + char.ToLowerInvariant(c) : c.ToString()));
 
     public override string ToString()
     {
@@ -148,7 +176,7 @@ public sealed class CloudImageRunEntry
     public string Provider { get; }
     public string Region { get; }
     public string? Name => Image?.Name ?? _name;
-    public CloudImageRunStatus Status { get; private set; } = CloudImageRunStatus.Pending;
+    public string Status { get; private set; } = CloudImageRunStatus.Pending;
     /// <summary>The error id, when the outcome is an error.</summary>
     public string? ErrorId => Error?.Error.Code;
     public string? Message { get; private set; }
@@ -161,7 +189,7 @@ public sealed class CloudImageRunEntry
     internal CloudImage? Image { get; set; }
     internal ImageError? Error { get; private set; }
 
-    internal void Succeed(object result, CloudImageRunStatus status, string? message)
+    internal void Succeed(object result, string status, string? message)
     {
         Result = result;
         Message = message;
@@ -189,7 +217,7 @@ public sealed class CloudImageRunEntry
     }
 
     /// <summary>The run ended without an outcome for this image.</summary>
-    internal void Abandon(CloudImageRunStatus status, string message)
+    internal void Abandon(string status, string message)
     {
         Status = status;
         Message = message;

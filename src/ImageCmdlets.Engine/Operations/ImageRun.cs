@@ -146,7 +146,7 @@ public abstract class ImageRun
         }
     }
 
-    private protected void Succeed(ImageEntry entry, object result, CloudImageRunStatus status, string? message = null) =>
+    private protected void Succeed(ImageEntry entry, object result, string status, string? message = null) =>
         _ledger.Succeed(entry, result, status, message);
 
     private protected void Repeat(ImageEntry entry, ImageEntry earlier) => _ledger.Repeat(entry, earlier.Record);

@@ -65,7 +65,7 @@ internal sealed class OutcomeLedger
         return entry;
     }
 
-    public void Succeed(ImageEntry entry, object result, CloudImageRunStatus status, string? message = null)
+    public void Succeed(ImageEntry entry, object result, string status, string? message = null)
     {
         MarkResolved(entry);
         entry.Record.Succeed(result, status, message);
@@ -90,7 +90,7 @@ internal sealed class OutcomeLedger
     /// Closes an entry the run ended without: recorded, never written (a stopped pipeline takes no
     /// output, and a halted run has its one terminating error).
     /// </summary>
-    public void Abandon(ImageEntry entry, CloudImageRunStatus status, string message)
+    public void Abandon(ImageEntry entry, string status, string message)
     {
         MarkResolved(entry);
         entry.Record.Abandon(status, message);

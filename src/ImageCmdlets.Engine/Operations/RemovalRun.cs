@@ -65,7 +65,7 @@ public sealed class RemovalRun : ImageRun
                     Report(entry, RemovalStatus.WouldDelete, null,
                         "Would be deleted (checked from the image's description; this provider has no DryRun).");
                 else
-                    Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].Kind, reasons[0].Message));
+                    Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].ErrorKind, reasons[0].Message));
             }
             return;
         }
@@ -130,18 +130,10 @@ public sealed class RemovalRun : ImageRun
             ? "Deleted: the answer to a delete call was lost, and the image was then found gone."
             : "Deleted: the answer to a delete call was lost, and the image was then found gone (it was given by id and not seen before that call).");
 
-    private void Report(ImageEntry entry, RemovalStatus status, string? requestId, string? message) =>
-        Succeed(entry, Removal(entry, status, requestId, message), RunStatusOf(status), message);
+    /// <summary>A removal's status is also the image's status in the run's record (the same words).</summary>
+    private void Report(ImageEntry entry, string status, string? requestId, string? message) =>
+        Succeed(entry, Removal(entry, status, requestId, message), status, message);
 
-    private static CloudImageRunStatus RunStatusOf(RemovalStatus status) => status switch
-    {
-        RemovalStatus.Deleted => CloudImageRunStatus.Deleted,
-        RemovalStatus.Deleting => CloudImageRunStatus.Deleting,
-        RemovalStatus.SoftDeleted => CloudImageRunStatus.SoftDeleted,
-        RemovalStatus.WouldDelete => CloudImageRunStatus.WouldDelete,
-        RemovalStatus.Declined => CloudImageRunStatus.Declined,
-        _ => CloudImageRunStatus.Duplicate,
-    };
 
     /// <summary>An image's answer from the executor; a failure that may hide a deletion is settled later.</summary>
     private void Answer(ImageEntry entry, ImageDeleteResult answer)
@@ -150,7 +142,7 @@ public sealed class RemovalRun : ImageRun
         {
             // A DryRun may check only credentials and parameters (Alibaba documents no more): what the
             // image's description shows would still stop the real delete, so that is the answer.
-            Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].Kind, reasons[0].Message, answer.RequestId));
+            Fail(entry, new CloudApiError(reasons[0].Code, reasons[0].ErrorKind, reasons[0].Message, answer.RequestId));
         }
         else if (answer.Succeeded && _options.DryRun)
             Report(entry, RemovalStatus.WouldDelete, answer.RequestId, "Would be deleted: the provider's DryRun passed.");
@@ -214,7 +206,7 @@ public sealed class RemovalRun : ImageRun
     private protected override void ResolveDuplicate(ImageEntry duplicate, ImageEntry first) =>
         Report(duplicate, RemovalStatus.Duplicate, null, $"Given twice: handled once, for input #{first.Sequence}.");
 
-    private CloudImageRemoval Removal(ImageEntry entry, RemovalStatus status, string? requestId, string? message) => new()
+    private CloudImageRemoval Removal(ImageEntry entry, string status, string? requestId, string? message) => new()
     {
         Provider = Session.Provider.Name,
         Region = Session.Region,

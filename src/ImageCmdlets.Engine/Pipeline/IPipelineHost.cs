@@ -14,6 +14,8 @@ public interface IPipelineHost
     void WriteVerbose(string message);
     void WriteDebug(string message);
     void WriteWarning(string message);
+    /// <summary>A line for the information stream (6), with a tag scripts can filter on.</summary>
+    void WriteInformation(string message, string tag);
     void WriteProgress(ProgressUpdate progress);
 
     /// <summary>

@@ -54,7 +54,11 @@ public abstract class ImageInputCore : CommandCore
 
     protected abstract void ProcessInput(ImageInput input);
 
-    /// <summary>EndProcessing: finishes every run and writes every remaining outcome.</summary>
+    /// <summary>The tag of the run summary on the information stream.</summary>
+    public const string SummaryTag = "ImageCmdlets.RunSummary";
+
+    /// <summary>EndProcessing: finishes every run, writes every remaining outcome, then the run's summary
+    /// line to the information stream (never among the output objects).</summary>
     public void Complete() => Guard(() =>
     {
         ThrowIfHalted();
@@ -63,6 +67,7 @@ public abstract class ImageInputCore : CommandCore
         ThrowIfHalted();
         Record.End(StopSignal.Stopping.IsCancellationRequested ? CloudImageRunState.Stopped : CloudImageRunState.Completed);
         if (_lastProgress.Received > 0) Host.WriteProgress(new ProgressUpdate(Activity, "Done", 100, completed: true));
+        Host.WriteInformation(Record.Summary, SummaryTag);
     });
 
     protected ImageRun RunFor(IImageSession session, bool dryRun)
@@ -101,7 +106,7 @@ public abstract class ImageInputCore : CommandCore
 
     /// <summary>Stops the runs and waits for them (calls under way get the grace period, then are
     /// cancelled), then closes the record.</summary>
-    private void EndRuns(CloudImageRunState state, string? haltedBy = null)
+    private void EndRuns(string state, string? haltedBy = null)
     {
         if (Record.State != CloudImageRunState.Running) return;
         StopSignal.Stop(Settings.StopGracePeriod);

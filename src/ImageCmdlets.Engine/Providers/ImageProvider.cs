@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Transport;
 
@@ -19,6 +20,26 @@ public abstract class ImageProvider
     public abstract IReadOnlyList<string> KnownRegions { get; }
     /// <summary>One line telling a user where credentials are read from, for error messages.</summary>
     public abstract string CredentialHelp { get; }
+
+    /// <summary>
+    /// The profiles -ProfileName can name: those the provider's CLI files hold, sorted (tab completion).
+    /// Never throws: a file that is missing or cannot be read lists nothing.
+    /// </summary>
+    public IReadOnlyList<string> ProfileNames(IEnvironmentReader environment)
+    {
+        try
+        {
+            return ListProfiles(environment).Where(n => !string.IsNullOrWhiteSpace(n))
+                .Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray();
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or ImageCmdletsConfigurationException or FormatException)
+        {
+            return Array.Empty<string>();
+        }
+    }
+
+    /// <summary>The profile names in the provider's credential files (the same files <see cref="Connect"/> reads).</summary>
+    protected abstract IEnumerable<string> ListProfiles(IEnvironmentReader environment);
 
     /// <summary>
     /// Resolves credentials, region and endpoint and returns a session. Throws

@@ -63,6 +63,7 @@ public sealed class InMemoryCloud : ImageProvider, IImageSession, IDeletionPolle
     public override ProviderCapabilities Capabilities { get; }
     public override IReadOnlyList<string> KnownRegions { get; } = new[] { "r1" };
     public override string CredentialHelp => "Fake credentials help.";
+    protected override IEnumerable<string> ListProfiles(ImageCmdlets.Credentials.IEnvironmentReader environment) => Array.Empty<string>();
     protected override IImageSession OpenSession(ConnectionRequest request)
     {
         Interlocked.Increment(ref _connects);

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Emulators.Common;
 using ImageCmdlets.Json;
+using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.Tencent;
 using ImageCmdlets.Transport;
 
@@ -54,12 +55,14 @@ public sealed class TencentEmulator : EmulatorServer
     private readonly string _defaultRegion;
     private int _throttleNextDeleteCalls;
 
-    /// <summary>The demo account: ap-guangzhou and ap-shanghai, with <see cref="DemoSecretId"/>.</summary>
+    /// <summary>The demo account: every known Tencent region (ap-guangzhou the default), with <see cref="DemoSecretId"/>.</summary>
     public TencentEmulator() : this(Array.Empty<string>()) => AddKey(DemoSecretId, DemoSecretKey);
 
     public TencentEmulator(params string[] regions)
     {
-        var served = regions.Length > 0 ? regions : new[] { "ap-guangzhou", "ap-shanghai" };
+        // By default every region the module knows for the provider (its default first), as the cloud serves them all:
+        // Get-CloudImage -Region * against the emulator lists each of them.
+        var served = regions.Length > 0 ? regions : ProviderRegistry.Find(Provider).KnownRegions.ToArray();
         _defaultRegion = served[0];
         Regions = new HashSet<string>(served, StringComparer.Ordinal);
     }
@@ -70,7 +73,7 @@ public sealed class TencentEmulator : EmulatorServer
     public override string Provider => TencentProvider.ProviderName;
 
     public override IReadOnlyList<string> RegionNames =>
-        Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ThenBy(r => r, StringComparer.Ordinal).ToList();
+        Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ToList();
 
     public override IReadOnlyDictionary<string, string?> Conditions => DeleteAnswers;
 

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Emulators.Common;
 using ImageCmdlets.Json;
+using ImageCmdlets.Providers;
 using ImageCmdlets.Providers.Volcengine;
 using ImageCmdlets.Transport;
 
@@ -60,12 +61,14 @@ public sealed class VolcengineEmulator : EmulatorServer
     private readonly Dictionary<string, (string Code, string Message)> _imageErrors = new(StringComparer.Ordinal);
     private readonly string _defaultRegion;
 
-    /// <summary>The demo account: cn-beijing and cn-shanghai, with <see cref="DemoAccessKeyId"/>.</summary>
+    /// <summary>The demo account: every known Volcengine region (cn-beijing the default), with <see cref="DemoAccessKeyId"/>.</summary>
     public VolcengineEmulator() : this(Array.Empty<string>()) => AddKey(DemoAccessKeyId, DemoSecretKey);
 
     public VolcengineEmulator(params string[] regions)
     {
-        var served = regions.Length > 0 ? regions : new[] { "cn-beijing", "cn-shanghai" };
+        // By default every region the module knows for the provider (its default first), as the cloud serves them all:
+        // Get-CloudImage -Region * against the emulator lists each of them.
+        var served = regions.Length > 0 ? regions : ProviderRegistry.Find(Provider).KnownRegions.ToArray();
         _defaultRegion = served[0];
         Regions = new HashSet<string>(served, StringComparer.Ordinal);
     }
@@ -76,7 +79,7 @@ public sealed class VolcengineEmulator : EmulatorServer
     public override string Provider => VolcengineProvider.ProviderName;
 
     public override IReadOnlyList<string> RegionNames =>
-        Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ThenBy(r => r, StringComparer.Ordinal).ToList();
+        Regions.OrderBy(r => r == _defaultRegion ? 0 : 1).ToList();
 
     public override IReadOnlyDictionary<string, string?> Conditions => DeleteAnswers;
 

@@ -193,7 +193,7 @@ public class BadInputBeforeConnectTests
         var test = new TestCloudImageDeletableCore(host, options, DeleteOptions.Default);
         test.Process(new ImageInput { ImageId = id, Provider = "Fake" });
         test.Complete();
-        new GetCloudImageCore(host, options).Run("Fake", null, new ImageQuery(), new[] { id });
+        new GetCloudImageCore(host, options).Run("Fake", Array.Empty<string>(), new ImageQuery(), new[] { id });
 
         Assert.Equal(0, cloud.Connects);
         Assert.Empty(cloud.Calls);
@@ -207,7 +207,7 @@ public class BadInputBeforeConnectTests
     {
         var cloud = new InMemoryCloud();
         var get = new GetCloudImageCore(new RecordingHost(), new ConnectionOptions { FindProvider = _ => cloud });
-        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => get.Run("Fake", null, new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
+        var ex = Assert.Throws<ImageCmdletsConfigurationException>(() => get.Run("Fake", Array.Empty<string>(), new ImageQuery { NamePatterns = new[] { "ci-[" } }, Array.Empty<string>()));
         Assert.Equal("InvalidWildcardPattern", ex.ErrorId);
         Assert.DoesNotContain("(Parameter", ex.Message);
         Assert.Equal(0, cloud.Connects);

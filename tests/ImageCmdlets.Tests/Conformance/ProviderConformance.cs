@@ -294,7 +294,7 @@ public abstract class ProviderConformance<TEmulator> : IAsyncLifetime where TEmu
     }
 
     /// <summary>What an accepted delete is reported as without -Wait: Deleted, or Deleting where the cloud finishes it later.</summary>
-    private RemovalStatus AcceptedStatus => Capabilities.DeleteCompletesAsynchronously ? RemovalStatus.Deleting : RemovalStatus.Deleted;
+    private string AcceptedStatus => Capabilities.DeleteCompletesAsynchronously ? RemovalStatus.Deleting : RemovalStatus.Deleted;
 
     [Fact]
     public void A_provider_that_deletes_asynchronously_can_be_followed_and_only_such_a_one_says_so()

@@ -51,7 +51,7 @@ public class OpenStackEndToEndTests : IAsyncLifetime
     private static RecordingHost Get(ConnectionOptions connection, ImageQuery query, params string[] ids)
     {
         var host = new RecordingHost();
-        new GetCloudImageCore(host, connection, Fast).Run("OpenStack", null, query, ids);
+        new GetCloudImageCore(host, connection, Fast).Run("OpenStack", Array.Empty<string>(), query, ids);
         return host;
     }
 

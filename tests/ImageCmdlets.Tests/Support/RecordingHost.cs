@@ -17,6 +17,7 @@ public sealed class RecordingHost : IPipelineHost
     public List<string> Debug { get; } = new();
     public List<string> Warnings { get; } = new();
     public List<ProgressUpdate> Progress { get; } = new();
+    public List<(string Message, string Tag)> Information { get; } = new();
     public List<string> ShouldProcessTargets { get; } = new();
     public List<string> ShouldContinueQueries { get; } = new();
 
@@ -39,6 +40,7 @@ public sealed class RecordingHost : IPipelineHost
     public void WriteDebug(string message) { Check(); Debug.Add(message); }
     public void WriteWarning(string message) { Check(); Warnings.Add(message); }
     public void WriteProgress(ProgressUpdate progress) { Check(); Progress.Add(progress); }
+    public void WriteInformation(string message, string tag) { Check(); Information.Add((message, tag)); }
 
     public bool ShouldProcess(string target, string action, out bool whatIf)
     {

@@ -434,7 +434,7 @@ public sealed class TencentProviderTests : IAsyncLifetime
         if (code is null) Assert.Empty(reasons);
         else Assert.Equal(code, Assert.Single(reasons).Code);
         Assert.All(reasons, r => Assert.Equal(DeletabilityCheck.Describe, r.Source));
-        Assert.All(reasons, r => Assert.Equal(TencentErrors.Map.KindOf(r.Code), r.Kind));
+        Assert.All(reasons, r => Assert.Equal(TencentErrors.Map.KindOf(r.Code), r.ErrorKind));
     }
 
     [Theory]

@@ -459,7 +459,7 @@ public sealed class VolcengineProviderTests : IAsyncLifetime
         if (code is null) Assert.Empty(reasons);
         else Assert.Equal(code, Assert.Single(reasons).Code);
         Assert.All(reasons, r => Assert.Equal(DeletabilityCheck.Describe, r.Source));
-        Assert.All(reasons, r => Assert.Equal(VolcengineErrors.Map.KindOf(r.Code), r.Kind));
+        Assert.All(reasons, r => Assert.Equal(VolcengineErrors.Map.KindOf(r.Code), r.ErrorKind));
     }
 
     [Theory]

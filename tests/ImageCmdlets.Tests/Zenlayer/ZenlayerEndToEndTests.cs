@@ -96,7 +96,7 @@ public sealed class ZenlayerEndToEndTests : IAsyncLifetime
         return (deletable.ToArray(), refused, input.ToArray());
     }
 
-    private void AssertMixedOutcome(RunHarness.Finished result, string[] deletable, Dictionary<string, string> refused, RemovalStatus status)
+    private void AssertMixedOutcome(RunHarness.Finished result, string[] deletable, Dictionary<string, string> refused, string status)
     {
         Assert.Equal(new[] { status, RemovalStatus.Duplicate }.OrderBy(s => s), result.Sink.Removals.Where(r => r.ImageId == deletable[0]).Select(r => r.Status).OrderBy(s => s));
         Assert.All(deletable.Skip(1), id => Assert.Equal(status, result.Sink.RemovalFor(id).Status));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ImageCmdlets.Credentials;
@@ -51,6 +52,17 @@ internal static class AlibabaCredentials
 
         var region = CredentialResolution.RequireRegion(Provider, request.Region, env.GetVariable(RegionVariable), profile?.Region, RegionVariable);
         return new AccessKeySettings(credential, region);
+    }
+
+    /// <summary>Every profile -ProfileName can name: the aliyun CLI's, then the credentials INI file's sections.</summary>
+    public static IEnumerable<string> ProfileNames(IEnvironmentReader env)
+    {
+        var cli = CliConfig.Load(CredentialResolution.HomePath(env, ".aliyun", "config.json"))?.Names ?? Enumerable.Empty<string>();
+        var ini = env.GetVariable(CredentialsFileVariable) is { } explicitPath
+            ? IniFile.Load(explicitPath)
+            : IniFile.Load(CredentialResolution.HomePath(env, ".alibabacloud", "credentials"))
+              ?? IniFile.Load(CredentialResolution.HomePath(env, ".alibabacloud", "credentials.ini"));
+        return cli.Concat(ini?.SectionNames ?? Enumerable.Empty<string>()).ToArray();
     }
 
     private static Profile FindNamed(IEnvironmentReader env, CliConfig? cliConfig, string name) =>
@@ -153,6 +165,8 @@ internal static class AlibabaCredentials
                 throw new ImageCmdletsConfigurationException("InvalidCredentialFile", $"{path} is not a valid aliyun CLI configuration (JSON).", ErrorKind.Authentication);
             return new CliConfig(root, path);
         }
+
+        public IEnumerable<string> Names => _root.GetArray("profiles").Select(p => p.GetString("name") ?? "");
 
         public Profile? Find(string name)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImageCmdlets.Credentials;
 using System.Text.RegularExpressions;
 using ImageCmdlets.Transport;
 
@@ -53,6 +54,8 @@ internal sealed class AlibabaProvider : AccessKeyProvider
     };
 
     public override string CredentialHelp => AlibabaCredentials.Help;
+
+    protected override IEnumerable<string> ListProfiles(IEnvironmentReader environment) => AlibabaCredentials.ProfileNames(environment);
 
     protected override AccessKeySettings ResolveCredentials(ConnectionRequest request) => AlibabaCredentials.Resolve(request);
 

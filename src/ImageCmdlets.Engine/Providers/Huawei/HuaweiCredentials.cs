@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Providers.Glance;
@@ -96,6 +97,9 @@ internal static class HuaweiCredentials
         if (file?.Section(DefaultSection) is { } basic) return FromSection(basic, region, projectId, Iam(basic));
         throw CredentialResolution.Missing(HuaweiProvider.ProviderName, Help);
     }
+
+    /// <summary>The sections of the SDK's credentials file: what -ProfileName accepts.</summary>
+    public static IEnumerable<string> ProfileNames(IEnvironmentReader env) => CredentialsFile.Load(env)?.SectionNames ?? Array.Empty<string>();
 
     private static HuaweiSettings FromSection(IniSection section, string region, string? projectId, Uri? iam)
     {
@@ -195,5 +199,7 @@ internal static class HuaweiCredentials
         }
 
         public IniSection? Section(string name) => _ini.Section(name) is null ? null : new IniSection(_ini, name, _path);
+
+        public IEnumerable<string> SectionNames => _ini.SectionNames;
     }
 }

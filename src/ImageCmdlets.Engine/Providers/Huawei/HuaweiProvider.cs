@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
+using ImageCmdlets.Credentials;
 using ImageCmdlets.Providers.Glance;
 
 namespace ImageCmdlets.Providers.Huawei;
@@ -48,6 +49,8 @@ internal sealed class HuaweiProvider : ImageProvider
     };
 
     public override string CredentialHelp => HuaweiCredentials.Help;
+
+    protected override IEnumerable<string> ListProfiles(IEnvironmentReader environment) => HuaweiCredentials.ProfileNames(environment);
 
     /// <summary>IMS's endpoint for a region (the EU sovereign region lives under myhuaweicloud.eu).</summary>
     public static Uri ImsEndpoint(string region) => new($"https://ims.{region}.{Domain(region)}/");

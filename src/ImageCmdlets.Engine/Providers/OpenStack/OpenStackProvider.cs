@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ImageCmdlets.Credentials;
 using System.Text.RegularExpressions;
 using ImageCmdlets.Providers.Glance;
 
@@ -35,6 +36,9 @@ internal sealed class OpenStackProvider : ImageProvider
     public override IReadOnlyList<string> KnownRegions { get; } = new[] { "RegionOne" };
 
     public override string CredentialHelp => OpenStackCredentials.Help;
+
+    /// <summary>None: clouds.yaml is not read yet, so -ProfileName has nothing to name.</summary>
+    protected override IEnumerable<string> ListProfiles(IEnvironmentReader environment) => System.Array.Empty<string>();
 
     protected override IImageSession OpenSession(ConnectionRequest request)
     {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 
@@ -106,6 +108,16 @@ internal sealed class TencentProfile
     /// <summary>Where a profile of that name is looked for, for error messages.</summary>
     public static string Locations(IEnvironmentReader env, string name) =>
         $"{TccliPath(env, name, ".credential")}, {TccliPath(env, name, ".configure")} or section [{name}] of {SdkIniPath(env)}";
+
+    /// <summary>Every profile the files know: tccli's ~/.tccli/&lt;name&gt;.credential and .configure, and the SDK file's sections.</summary>
+    public static IEnumerable<string> Names(IEnvironmentReader env)
+    {
+        var folder = CredentialResolution.HomePath(env, ".tccli");
+        var tccli = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*.credential").Concat(Directory.EnumerateFiles(folder, "*.configure")).Select(Path.GetFileNameWithoutExtension)
+            : Enumerable.Empty<string>();
+        return tccli.Concat(IniFile.Load(SdkIniPath(env))?.SectionNames ?? Enumerable.Empty<string>()).ToArray();
+    }
 
     /// <summary>The profile, or null when no file knows it.</summary>
     public static TencentProfile? Load(IEnvironmentReader env, string name)

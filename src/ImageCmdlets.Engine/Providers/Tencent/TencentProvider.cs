@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImageCmdlets.Credentials;
 using System.Text.RegularExpressions;
 using ImageCmdlets.Transport;
 
@@ -46,6 +47,8 @@ internal sealed class TencentProvider : AccessKeyProvider
     };
 
     public override string CredentialHelp => TencentCredentials.Help;
+
+    protected override IEnumerable<string> ListProfiles(IEnvironmentReader environment) => TencentProfile.Names(environment);
 
     protected override AccessKeySettings ResolveCredentials(ConnectionRequest request) => TencentCredentials.Resolve(request);
 

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
@@ -71,6 +73,9 @@ internal static class VolcengineCredentials
         var region = CredentialResolution.RequireRegion(Provider, request.Region, env.GetVariable(RegionVariable), profile?.Region, RegionVariable);
         return new AccessKeySettings(credential, region);
     }
+
+    /// <summary>Every profile of the ve CLI's config.json.</summary>
+    public static IEnumerable<string> ProfileNames(IEnvironmentReader env) => CliConfig.Load(env)?.Names ?? Array.Empty<string>();
 
     private static AccessKeyCredential? FromEnvironment(IEnvironmentReader env) =>
         CredentialResolution.FromEnvironment(env, AccessKeyVariable, SecretKeyVariable, SessionTokenVariable);
@@ -150,6 +155,9 @@ internal static class VolcengineCredentials
                 throw InvalidFile($"{path} is not a valid ve CLI configuration (JSON).");
             return new CliConfig(root, path);
         }
+
+        public IEnumerable<string> Names =>
+            _root["profiles"] is { Kind: JsonKind.Object } profiles ? profiles.Properties.Select(p => p.Key).ToArray() : Array.Empty<string>();
 
         public Profile? Find(string name)
         {

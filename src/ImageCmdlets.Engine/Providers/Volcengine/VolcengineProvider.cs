@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImageCmdlets.Credentials;
 using System.Text.RegularExpressions;
 using ImageCmdlets.Transport;
 
@@ -55,6 +56,8 @@ internal sealed class VolcengineProvider : AccessKeyProvider
     };
 
     public override string CredentialHelp => VolcengineCredentials.Help;
+
+    protected override IEnumerable<string> ListProfiles(IEnvironmentReader environment) => VolcengineCredentials.ProfileNames(environment);
 
     protected override AccessKeySettings ResolveCredentials(ConnectionRequest request) => VolcengineCredentials.Resolve(request);
 

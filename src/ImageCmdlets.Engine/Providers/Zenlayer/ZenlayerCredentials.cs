@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 
@@ -57,6 +59,9 @@ internal static class ZenlayerCredentials
         return new AccessKeySettings(credential, CredentialResolution.FirstNonEmpty(request.Region) ?? "");
     }
 
+    /// <summary>Every profile of the zeno CLI's credentials.json.</summary>
+    public static IEnumerable<string> ProfileNames(IEnvironmentReader env) => new CliFiles(env).Names();
+
     private static ImageCmdletsConfigurationException NotFound(IEnvironmentReader env, string profile, string why) =>
         CredentialResolution.ProfileNotFound(ZenlayerProvider.ProviderName, profile, CliFiles.CredentialsPath(env) + why);
 
@@ -87,6 +92,8 @@ internal static class ZenlayerCredentials
         private static string ConfigPath(IEnvironmentReader env) => CredentialResolution.HomePath(env, ".zenlayer", "config.json");
 
         public string? CurrentProfile() => CredentialResolution.FirstNonEmpty(Read(ConfigPath(_env))?.GetString("current_profile"));
+
+        public IEnumerable<string> Names() => Read(CredentialsPath(_env))?.Properties.Select(p => p.Key).ToArray() ?? Array.Empty<string>();
 
         /// <summary>The profile's access key; null when the file or the profile is absent.</summary>
         public AccessKeyCredential? Profile(string name)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ImageCmdlets.Credentials;
 using System.Text.RegularExpressions;
 
 namespace ImageCmdlets.Providers.Zenlayer;
@@ -58,6 +59,8 @@ internal sealed class ZenlayerProvider : ImageProvider
     public override IReadOnlyList<string> KnownRegions { get; } = new[] { "asia-east-1", "asia-southeast-1" };
 
     public override string CredentialHelp => ZenlayerCredentials.Help;
+
+    protected override IEnumerable<string> ListProfiles(IEnvironmentReader environment) => ZenlayerCredentials.ProfileNames(environment);
 
     protected override IImageSession OpenSession(ConnectionRequest request)
     {

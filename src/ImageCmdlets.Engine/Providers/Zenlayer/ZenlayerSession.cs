@@ -179,7 +179,7 @@ internal sealed class ZenlayerSession : AccessKeySession, IDeletionPoller
             results[id] = ImageDeleteResult.Failure(id, reason is null
                 ? new CloudApiError(ZenlayerErrors.DeleteRefused, ErrorKind.Unknown,
                     $"Zenlayer did not delete image {id} ({image.ImageType}, {image.State}) and gives no reason; nothing in its description stands in the way.", requestId)
-                : new CloudApiError(reason.Code, reason.Kind, reason.Message, requestId));
+                : new CloudApiError(reason.Code, reason.ErrorKind, reason.Message, requestId));
         }
         return results;
     }
