@@ -45,7 +45,13 @@ Describe 'Get-CloudImage over many regions of <Name>' -ForEach $emulated {
         $errors = $null
         $images = @(Get-CloudImage @splat -Region * -Name "$prefix-*" -ErrorVariable errors -ErrorAction SilentlyContinue)
         $errors | Should -BeNullOrEmpty
-        @($images.ImageId | Sort-Object) | Should -Be @($seeded.Id | Sort-Object)
+        if (@($known | Where-Object { $_ -notin $Cloud.Regions }).Count -eq 0) {
+            @($images.ImageId | Sort-Object) | Should -Be @($seeded.Id | Sort-Object)
+        } else {
+            # An emulator of one region (Huawei: the region is only in the host name, which -Endpoint replaces)
+            # answers every region's session: the same images then come back under each region.
+            @($images.ImageId | Sort-Object -Unique) | Should -Be @($seeded.Id | Sort-Object)
+        }
         @($images.Region | Select-Object -Unique | Where-Object { $_ -notin $known }) | Should -BeNullOrEmpty
     }
 

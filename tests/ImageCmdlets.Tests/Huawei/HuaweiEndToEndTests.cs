@@ -60,6 +60,21 @@ public sealed class HuaweiEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IMS_tags_written_key_dot_value_read_as_key_equals_value_and_filter_like_every_provider_s()
+    {
+        var tagged = Emulator.SeedImage(new ImageSeed("tagged", HuaweiEmulator.Region, ImageCondition.Deletable, DateTimeOffset.UtcNow.AddDays(-1), 10,
+            new Dictionary<string, string> { ["env"] = "prod", ["team"] = "ci.build" })).Id;
+        Emulator.SeedImage(new ImageSeed("untagged", HuaweiEmulator.Region, ImageCondition.Deletable, DateTimeOffset.UtcNow.AddDays(-1), 10, new Dictionary<string, string>()));
+
+        var sink = await TestRuns.ListAsync(_bed.Connect(), new ImageQuery { Tags = new[] { "env=prod" } }, Fast);
+
+        var image = Assert.Single(sink.Images);
+        Assert.Equal(tagged, image.ImageId);
+        // The first dot separates key and value: a value may hold dots of its own.
+        Assert.Equal(new[] { "env=prod", "team=ci.build" }, image.Tags.OrderBy(t => t));
+    }
+
+    [Fact]
     public async Task The_v2_delete_removes_the_image_sends_no_body_and_names_the_module()
     {
         var ids = AddMany(3, "tmp");

@@ -15,7 +15,11 @@ internal static class GlanceImages
     /// An image record as CloudImage; <paramref name="imageTypeField"/> is the field that says what kind of image it is
     /// (Glance: visibility; Huawei IMS: __imagetype), <paramref name="sizeFields"/> those that may hold its size in bytes, first found wins.
     /// </summary>
-    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId, string imageTypeField = "visibility", params string[] sizeFields)
+    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId, string imageTypeField = "visibility", params string[] sizeFields) =>
+        ToCloudImage(image, session, requestId, tag => tag, imageTypeField, sizeFields);
+
+    /// <summary>The same, with <paramref name="tagText"/> turning each of the record's tags into the module's "key=value" (or "key").</summary>
+    public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId, Func<string, string> tagText, string imageTypeField, params string[] sizeFields)
     {
         var properties = new Dictionary<string, string>();
         foreach (var p in image.Properties)
@@ -33,7 +37,7 @@ internal static class GlanceImages
             OsName = image.GetString("os_distro"),
             Owner = image.GetString("owner"),
             IsProtected = image.GetBool("protected"),
-            Tags = image.GetArray("tags").Select(t => t.AsString() ?? "").ToArray(),
+            Tags = image.GetArray("tags").Select(t => tagText(t.AsString() ?? "")).ToArray(),
             Properties = properties,
             RequestId = requestId,
             Connection = session,

@@ -26,7 +26,14 @@ internal static class HuaweiImages
 
     public static CloudImage ToCloudImage(JsonValue image, IImageSession session, string? requestId) =>
         // IMS gives the size as __image_size (bytes, as text); Glance's size where the record has one.
-        GlanceImages.ToCloudImage(image, session, requestId, "__imagetype", "size", "__image_size");
+        GlanceImages.ToCloudImage(image, session, requestId, TagText, "__imagetype", "size", "__image_size");
+
+    /// <summary>IMS writes a tag as "key.value" (its tag filter takes the same form); the module's form is "key=value".</summary>
+    private static string TagText(string tag)
+    {
+        var dot = tag.IndexOf('.');
+        return dot <= 0 ? tag : tag.Substring(0, dot) + "=" + tag.Substring(dot + 1);
+    }
 
     /// <summary>A soft-deleted record (v1.1 delete) is gone as far as looking images up goes.</summary>
     public static bool IsSoftDeleted(CloudImage image) => string.Equals(image.State, Deleted, StringComparison.OrdinalIgnoreCase);
