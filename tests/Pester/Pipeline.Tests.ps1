@@ -76,6 +76,10 @@ Describe 'A piped image keeps the profile or environment that listed it (<Name>)
         # The default profile holds a key the cloud does not know: acting through it deletes nothing.
         & $convention.WriteProfile $testHome 'default' 'AKIDnotKnownToTheCloud000001' 'not-the-secret-0000000000000001' $Cloud.Region
         & $convention.WriteProfile $testHome 'prod' $Cloud.Key $Cloud.Secret $Cloud.Region
+        # The cloud's other settings (Huawei: its project id) stay as the emulator gives them.
+        Set-TestCloudEnvironment $Cloud
+        # A provider whose tools keep no region (Huawei) is always given one.
+        $regionSplat = if ($convention.RegionParameter) { @{ Region = $Cloud.Region } } else { @{} }
     }
     AfterAll {
         $env:HOME = $savedHome
@@ -85,7 +89,7 @@ Describe 'A piped image keeps the profile or environment that listed it (<Name>)
 
     It 'removes through -ProfileName given only to Get-CloudImage, never the default profile' {
         $image = New-TestImage $Cloud -Name ('profile-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
-        $result = Get-CloudImage -Provider $Name -ProfileName prod -Endpoint $Cloud.Endpoint -ImageId $image.id | Remove-CloudImage -Force
+        $result = Get-CloudImage -Provider $Name -ProfileName prod -Endpoint $Cloud.Endpoint -ImageId $image.id @regionSplat | Remove-CloudImage -Force
         $result.Status | Should -BeIn @('Deleted', 'Deleting')
         Test-TestImage $Cloud $image.id | Should -BeFalse
     }
@@ -97,7 +101,7 @@ Describe 'A piped image keeps the profile or environment that listed it (<Name>)
         # A provider whose tools keep no region (Zenlayer) has no region variable to set.
         if ($convention.Variables.Region) { [Environment]::SetEnvironmentVariable($convention.Variables.Region, $Cloud.Region) }
         try {
-            $result = Get-CloudImage -Provider $Name -Endpoint $Cloud.Endpoint -ImageId $image.id | Remove-CloudImage -Force
+            $result = Get-CloudImage -Provider $Name -Endpoint $Cloud.Endpoint -ImageId $image.id @regionSplat | Remove-CloudImage -Force
         } finally {
             foreach ($variable in $convention.Variables.Values) { [Environment]::SetEnvironmentVariable($variable, $null) }
         }

@@ -192,6 +192,19 @@ $script:CredentialConventions = @{
             $profiles | ConvertTo-Json -Depth 5 | Set-Content $file
         }
     }
+    Huawei = @{
+        # Huawei's tools keep no region, so -Region is always given; the project id comes from the environment.
+        Variables       = @{ Id = 'HUAWEICLOUD_SDK_AK'; Secret = 'HUAWEICLOUD_SDK_SK' }
+        RegionParameter = $true
+        WriteProfile    = {
+            param($HomeDir, $Name, $Key, $Secret, $Region)
+            # The SDK's INI credentials file, whose default section is [basic].
+            $section = if ($Name -eq 'default') { 'basic' } else { $Name }
+            $file = Join-Path $HomeDir '.huaweicloud/credentials'
+            $null = New-Item -ItemType Directory -Force (Split-Path $file)
+            Add-Content $file "[$section]`nak = $Key`nsk = $Secret`n"
+        }
+    }
 }
 
 function Get-CredentialConvention([string] $Provider) { $script:CredentialConventions[$Provider] }
