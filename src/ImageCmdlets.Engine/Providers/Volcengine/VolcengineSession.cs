@@ -12,9 +12,6 @@ namespace ImageCmdlets.Providers.Volcengine;
 /// <summary>One Volcengine ECS session: an access key in one region.</summary>
 internal sealed class VolcengineSession : AccessKeySession
 {
-    /// <summary>The module and its version, sent as User-Agent the way the official SDKs name themselves.</summary>
-    internal static readonly string UserAgent = "ImageCmdlets/" + (typeof(VolcengineSession).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-
     private const int MaxTagFilters = 10;
 
     public VolcengineSession(VolcengineProvider provider, AccessKeySettings settings, Uri endpoint, HttpTransport transport)
@@ -153,7 +150,7 @@ internal sealed class VolcengineSession : AccessKeySession
             ReadErrorCode = VolcengineErrors.CodeOf,
         };
         request.SetHeader("Accept", "application/json");
-        request.SetHeader("User-Agent", UserAgent);
+        request.SetHeader("User-Agent", ModuleIdentity.UserAgent);
         VolcengineSigner.Sign(request, Credential, Region, VolcengineProvider.Service, now);
         return request;
     }

@@ -26,9 +26,6 @@ internal sealed class ZenlayerProvider : ImageProvider
 
     public static readonly Uri StandardEndpoint = new("https://console.zenlayer.com/");
 
-    /// <summary>What every call sends as User-Agent, as the official SDKs name themselves: the module and its version.</summary>
-    public static readonly string UserAgent = "ImageCmdlets/" + (typeof(ZenlayerProvider).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-
     public override string Name => ProviderName;
 
     public override ProviderCapabilities Capabilities { get; } = new()

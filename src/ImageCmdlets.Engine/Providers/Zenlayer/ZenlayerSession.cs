@@ -219,7 +219,7 @@ internal sealed class ZenlayerSession : AccessKeySession, IDeletionPoller
         };
         // Signed byte for byte: the value sent must be the value signed.
         request.SetHeader("Content-Type", "application/json");
-        request.SetHeader("User-Agent", ZenlayerProvider.UserAgent);
+        request.SetHeader("User-Agent", ModuleIdentity.UserAgent);
         request.SetHeader("X-ZC-Action", action);
         request.SetHeader("X-ZC-Version", ZenlayerProvider.Version);
         request.SetHeader("X-ZC-Service", ZenlayerProvider.Service);
