@@ -1,13 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 using ImageCmdlets.Providers.Alibaba;
 using ImageCmdlets.Transport;
+using ImageCmdlets.Tests.Support;
 using Xunit;
 
 namespace ImageCmdlets.Tests.Alibaba;
@@ -15,11 +15,7 @@ namespace ImageCmdlets.Tests.Alibaba;
 /// <summary>The ACS3-HMAC-SHA256 signer against the official worked examples (TestVectors/alibaba-acs3-*.json).</summary>
 public sealed class AlibabaSignerTests
 {
-    private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
-
-    public static IEnumerable<object[]> Vectors() =>
-        Directory.GetFiles(VectorDirectory, "alibaba-acs3-*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> Vectors() => SigningVectors.Named("alibaba-acs3-");
 
     [Fact]
     public void The_vectors_are_there()
@@ -111,7 +107,7 @@ public sealed class AlibabaSignerTests
 
     private static (JsonValue Input, JsonValue Expected) Load(string file)
     {
-        var vector = JsonValue.Parse(File.ReadAllText(Path.Combine(VectorDirectory, file)));
+        var vector = SigningVectors.Read(file);
         return (vector["input"]!, vector["expected"]!);
     }
 

@@ -1,23 +1,19 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 using ImageCmdlets.Providers.Huawei;
 using ImageCmdlets.Transport;
+using ImageCmdlets.Tests.Support;
 
 namespace ImageCmdlets.Tests.Huawei;
 
 /// <summary>The SDK-HMAC-SHA256 signer against the signing guide's example and the SDK's unit tests (TestVectors/huawei-*.json).</summary>
 public sealed class HuaweiSignerTests
 {
-    private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
-
-    public static IEnumerable<object[]> Vectors() =>
-        Directory.GetFiles(VectorDirectory, "huawei-*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> Vectors() => SigningVectors.Named("huawei-");
 
     [Fact]
     public void Every_huawei_vector_file_is_exercised()
@@ -30,7 +26,7 @@ public sealed class HuaweiSignerTests
     [MemberData(nameof(Vectors))]
     public void Reproduces_every_intermediate_value(string file)
     {
-        var vector = JsonValue.Parse(File.ReadAllText(Path.Combine(VectorDirectory, file)));
+        var vector = SigningVectors.Read(file);
         var input = vector["input"]!;
         var expected = vector["expected"]!;
         Assert.Equal(HuaweiSigner.Algorithm, vector.GetString("algorithm"));

@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 using ImageCmdlets.Providers.Tencent;
 using ImageCmdlets.Transport;
+using ImageCmdlets.Tests.Support;
 using Xunit;
 
 namespace ImageCmdlets.Tests.Tencent;
@@ -14,24 +14,20 @@ namespace ImageCmdlets.Tests.Tencent;
 /// <summary>The TC3-HMAC-SHA256 signer against every official worked example in TestVectors/.</summary>
 public sealed class TencentSignerTests
 {
-    private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
-
-    public static IEnumerable<object[]> Vectors() =>
-        Directory.GetFiles(VectorDirectory, "tencent-tc3-*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> Vectors() => SigningVectors.Named("tencent-tc3-");
 
     [Fact]
     public void Every_tc_3_vector_file_is_exercised()
     {
         // Guards against the theory silently running on nothing (vectors not copied to the output).
-        Assert.True(Vectors().Count() >= 5, $"expected the five tencent-tc3-* vectors in {VectorDirectory}");
+        Assert.True(Vectors().Count() >= 5, $"expected the five tencent-tc3-* vectors in {SigningVectors.Folder}");
     }
 
     [Theory]
     [MemberData(nameof(Vectors))]
     public void Reproduces_every_published_intermediate_value(string file)
     {
-        var vector = JsonValue.Parse(File.ReadAllText(Path.Combine(VectorDirectory, file)));
+        var vector = SigningVectors.Read(file);
         var input = vector["input"]!;
         var expected = vector["expected"]!;
 

@@ -1,27 +1,23 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 using ImageCmdlets.Providers.Volcengine;
 using ImageCmdlets.Transport;
+using ImageCmdlets.Tests.Support;
 
 namespace ImageCmdlets.Tests.Volcengine;
 
 /// <summary>Volcengine's HMAC-SHA256 signer against the official worked examples (TestVectors/volcengine-*.json).</summary>
 public sealed class VolcengineSignerTests
 {
-    private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
-
-    public static IEnumerable<object[]> Vectors() =>
-        Directory.GetFiles(VectorDirectory, "volcengine-*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> Vectors() => SigningVectors.Named("volcengine-");
 
     private static (JsonValue Input, JsonValue Expected) Load(string file)
     {
-        var vector = JsonValue.Parse(File.ReadAllText(Path.Combine(VectorDirectory, file)));
+        var vector = SigningVectors.Read(file);
         return (vector["input"]!, vector["expected"]!);
     }
 
@@ -46,7 +42,7 @@ public sealed class VolcengineSignerTests
     public void Every_volcengine_vector_file_is_exercised()
     {
         // Guards against the theory silently running on nothing (vectors not copied to the output).
-        Assert.True(Vectors().Count() >= 2, $"expected the two volcengine-* vectors in {VectorDirectory}");
+        Assert.True(Vectors().Count() >= 2, $"expected the two volcengine-* vectors in {SigningVectors.Folder}");
     }
 
     [Theory]

@@ -1,23 +1,19 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Net.Http;
 using ImageCmdlets.Credentials;
 using ImageCmdlets.Json;
 using ImageCmdlets.Providers.Zenlayer;
 using ImageCmdlets.Transport;
+using ImageCmdlets.Tests.Support;
 
 namespace ImageCmdlets.Tests.Zenlayer;
 
 /// <summary>The ZC2-HMAC-SHA256 signer against the documentation's worked example (TestVectors/zenlayer-*.json).</summary>
 public sealed class ZenlayerSignerTests
 {
-    private static string VectorDirectory => Path.Combine(AppContext.BaseDirectory, "TestVectors");
-
-    public static IEnumerable<object[]> Vectors() =>
-        Directory.GetFiles(VectorDirectory, "zenlayer-*.json").OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => new object[] { Path.GetFileName(f) });
+    public static IEnumerable<object[]> Vectors() => SigningVectors.Named("zenlayer-");
 
     [Fact]
     public void Every_zenlayer_vector_file_is_exercised()
@@ -30,7 +26,7 @@ public sealed class ZenlayerSignerTests
     [MemberData(nameof(Vectors))]
     public void Reproduces_every_intermediate_value(string file)
     {
-        var vector = JsonValue.Parse(File.ReadAllText(Path.Combine(VectorDirectory, file)));
+        var vector = SigningVectors.Read(file);
         var input = vector["input"]!;
         var expected = vector["expected"]!;
         Assert.Equal(ZenlayerSigner.Algorithm, vector.GetString("algorithm"));
