@@ -70,7 +70,7 @@ Describe 'Get-CloudImage over many regions of <Name>' -ForEach $emulated {
         $caught = $null
         try { $null = Get-CloudImage @bad -Region $regions -ErrorAction Continue } catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $caught.CategoryInfo.Category | Should -Be 'AuthenticationError' -Because "the error was $($caught.FullyQualifiedErrorId): $($caught.Exception.GetType().FullName): $($caught.Exception.Message)"
     }
 }
 
