@@ -174,10 +174,20 @@ public sealed class JsonValue
         sb.Append('"');
     }
 
+    /// <summary>
+    /// A recursive-descent reader. A bulk run parses thousands of answers of a hundred images each, so it
+    /// spares the GC what it can: an object's members and an array's items are gathered in a list kept per
+    /// depth and copied once into an exactly-sized one (no doubling copies), and property names, which
+    /// repeat in every image, are read once per answer and shared.
+    /// </summary>
     private sealed class JsonParser
     {
         private const int MaxDepth = 128;
+        private const int NameSlots = 128;
         private readonly string _s;
+        private readonly string?[] _names = new string?[NameSlots];
+        private readonly List<List<KeyValuePair<string, JsonValue>>> _memberScratch = new();
+        private readonly List<List<JsonValue>> _itemScratch = new();
         private int _pos;
 
         public JsonParser(string s) => _s = s ?? throw new ArgumentNullException(nameof(s));
@@ -221,46 +231,91 @@ public sealed class JsonValue
             _pos += literal.Length;
         }
 
+        private static List<T> ScratchFor<T>(List<List<T>> scratch, int depth)
+        {
+            while (scratch.Count <= depth) scratch.Add(new List<T>());
+            return scratch[depth];
+        }
+
         private JsonValue ParseObject(int depth)
         {
-            var obj = NewObject();
             _pos++; // {
             SkipWhitespace();
-            if (_pos < _s.Length && _s[_pos] == '}') { _pos++; return obj; }
+            if (_pos < _s.Length && _s[_pos] == '}') { _pos++; return NewObject(); }
+            var members = ScratchFor(_memberScratch, depth);
+            members.Clear();
             while (true)
             {
                 SkipWhitespace();
                 if (_pos >= _s.Length || _s[_pos] != '"') throw Error("expected a property name");
-                var name = ParseString();
+                var name = ParseName();
                 SkipWhitespace();
                 if (_pos >= _s.Length || _s[_pos] != ':') throw Error("expected ':'");
                 _pos++;
                 SkipWhitespace();
-                obj._properties!.Add(new KeyValuePair<string, JsonValue>(name, ParseValue(depth + 1)));
+                members.Add(new KeyValuePair<string, JsonValue>(name, ParseValue(depth + 1)));
                 SkipWhitespace();
                 if (_pos >= _s.Length) throw Error("unexpected end in object");
                 if (_s[_pos] == ',') { _pos++; continue; }
-                if (_s[_pos] == '}') { _pos++; return obj; }
+                if (_s[_pos] == '}')
+                {
+                    _pos++;
+                    var obj = new JsonValue(JsonKind.Object) { _properties = new List<KeyValuePair<string, JsonValue>>(members) };
+                    members.Clear();
+                    return obj;
+                }
                 throw Error("expected ',' or '}'");
             }
         }
 
         private JsonValue ParseArray(int depth)
         {
-            var array = NewArray();
             _pos++; // [
             SkipWhitespace();
-            if (_pos < _s.Length && _s[_pos] == ']') { _pos++; return array; }
+            if (_pos < _s.Length && _s[_pos] == ']') { _pos++; return NewArray(); }
+            var items = ScratchFor(_itemScratch, depth);
+            items.Clear();
             while (true)
             {
                 SkipWhitespace();
-                array._items!.Add(ParseValue(depth + 1));
+                items.Add(ParseValue(depth + 1));
                 SkipWhitespace();
                 if (_pos >= _s.Length) throw Error("unexpected end in array");
                 if (_s[_pos] == ',') { _pos++; continue; }
-                if (_s[_pos] == ']') { _pos++; return array; }
+                if (_s[_pos] == ']')
+                {
+                    _pos++;
+                    var array = new JsonValue(JsonKind.Array) { _items = new List<JsonValue>(items) };
+                    items.Clear();
+                    return array;
+                }
                 throw Error("expected ',' or ']'");
             }
+        }
+
+        /// <summary>A property name: one without escapes is looked up among the names this answer already had.</summary>
+        private string ParseName()
+        {
+            var start = _pos + 1;
+            var hash = 0;
+            for (var i = start; i < _s.Length; i++)
+            {
+                var c = _s[i];
+                if (c == '\\' || c < 0x20) break; // escapes and errors: the general reader
+                if (c != '"')
+                {
+                    hash = unchecked(hash * 31 + c);
+                    continue;
+                }
+                var length = i - start;
+                var slot = (hash & int.MaxValue) % NameSlots;
+                var known = _names[slot];
+                if (known is null || known.Length != length || string.CompareOrdinal(_s, start, known, 0, length) != 0)
+                    _names[slot] = known = _s.Substring(start, length);
+                _pos = i + 1;
+                return known;
+            }
+            return ParseString();
         }
 
         private string ParseString()

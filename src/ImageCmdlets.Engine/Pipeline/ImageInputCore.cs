@@ -178,17 +178,33 @@ public abstract class ImageInputCore : CommandCore
     /// </summary>
     private void ThrowIfHalted()
     {
-        if (_runs.Values.FirstOrDefault(r => r.Fatal is not null) is not { Fatal: { } fatal } halted) return;
+        ImageRun? halted = null;
+        foreach (var run in _runs.Values) if (run.Fatal is not null) { halted = run; break; }
+        if (halted is not { Fatal: { } fatal }) return;
         EndRuns(CloudImageRunState.Halted, fatal.Code);
         Queue.DrainAvailable(Host);
         throw new RunHaltedException(fatal, Record, ErrorTarget.Of(halted.Session.Provider.Name, halted.Session.Region));
     }
 
+    private bool AllResolved()
+    {
+        foreach (var run in _runs.Values) if (run.Resolved < run.Received) return false;
+        return true;
+    }
+
     private void WriteProgress()
     {
-        var progress = (Resolved: _runs.Values.Sum(r => r.Resolved), Received: _runs.Values.Sum(r => r.Received), Waiting: _runs.Values.Sum(r => r.Waiting));
+        // Called for every input: a few updates a second are enough to read (PowerShell redraws the bar on
+        // every record), so the counts are only gathered when an update may be due.
+        if (_sinceProgress.IsRunning && _sinceProgress.Elapsed < ProgressInterval && !AllResolved()) return;
+        var progress = (Resolved: 0, Received: 0, Waiting: 0);
+        foreach (var run in _runs.Values)
+        {
+            progress.Resolved += run.Resolved;
+            progress.Received += run.Received;
+            progress.Waiting += run.Waiting;
+        }
         if (progress.Received == 0 || progress == _lastProgress) return;
-        // PowerShell redraws the bar on every record: a few updates a second are enough to read.
         if (_sinceProgress.IsRunning && _sinceProgress.Elapsed < ProgressInterval && progress.Resolved < progress.Received) return;
         _lastProgress = progress;
         _sinceProgress.Restart();

@@ -261,11 +261,13 @@ public sealed class VolcengineEmulator : EmulatorServer
         if (p.TryGetValue("NextToken", out var token) && token.Length > 0 && !TryReadToken(token, out offset))
             return InvalidParameter("NextToken is not valid.");
 
+        // A set, not the list: a describe of 100 ids over 100,000 images must not cost 10 million comparisons.
+        var wanted = new HashSet<string>(ids, StringComparer.Ordinal);
         List<VolcengineEmulatorImage> matching;
         lock (_gate)
             matching = _images
                 .Where(i => i.Region == region)
-                .Where(i => ids.Count == 0 || ids.Contains(i.ImageId))
+                .Where(i => wanted.Count == 0 || wanted.Contains(i.ImageId))
                 .Where(i => visibility is null || i.Visibility == visibility)
                 .Where(i => statuses.Count == 0 || statuses.Contains(i.Status))
                 .Where(i => name is null || i.Name.Contains(name, StringComparison.OrdinalIgnoreCase))

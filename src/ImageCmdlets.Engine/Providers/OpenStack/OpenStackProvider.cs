@@ -24,7 +24,11 @@ internal sealed class OpenStackProvider : ImageProvider
         HasNativeDryRun = false,
         DeleteIgnoresMissingIds = false,
         DeleteCallsPerSecond = null,
-        MaxConcurrentCalls = 4,
+        // Glance documents no rate or concurrency limit (each API worker serves many requests at once): the
+        // gate starts at 4 calls, grows while they are answered and halves on 5xx or 429, up to the same
+        // ceiling as Huawei's Glance-based IMS.
+        MaxConcurrentCalls = 8,
+        InitialConcurrentCalls = 4,
         ImageIdPattern = new Regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant),
         ImageIdExample = "0b6e5ac5-3b54-4b37-a1b1-0d2f5e8c4f4e",
         States = new[] { "queued", "saving", "uploading", "importing", "active", "deactivated", "killed", "pending_delete", "deleted" },
