@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using ImageCmdlets.Json;
 
 namespace ImageCmdlets.Tests.Engine;
@@ -17,6 +18,31 @@ public class JsonValueTests
         Assert.Equal(JsonKind.Null, v["a"]!.Items[5].Kind);
         Assert.Equal("\"q\"", v["b"]!.GetString("c"));
         Assert.Null(v["missing"]);
+    }
+
+    [Fact]
+    public void Shared_property_names_and_reused_member_lists_keep_every_object_its_own()
+    {
+        // 300 distinct names force slot collisions in the parser's name table; escaped names, nested objects
+        // at the same depth and arrays of objects must all come back exactly as written.
+        var names = new System.Collections.Generic.List<string>();
+        for (var i = 0; i < 300; i++) names.Add("name" + i);
+        var text = "{\"items\":[" + string.Join(",", new[] { 0, 1, 2 }.Select(k =>
+            "{" + string.Join(",", names.Select((n, i) => $"\"{n}\":{i + k}")) + ",\"inner\":{\"a\":" + k + "},\"a\\u0062\":\"esc\"}")) + "],\"after\":{\"a\":\"last\"}}";
+
+        var root = JsonValue.Parse(text);
+
+        var items = root.GetArray("items");
+        Assert.Equal(3, items.Count);
+        for (var k = 0; k < 3; k++)
+        {
+            Assert.Equal(302, items[k].Properties.Count);
+            for (var i = 0; i < names.Count; i++) Assert.Equal(i + k, items[k].GetInt64(names[i]));
+            Assert.Equal(k, items[k]["inner"]!.GetInt64("a"));
+            Assert.Equal("esc", items[k].GetString("ab"));
+        }
+        Assert.Equal("last", root["after"]!.GetString("a"));
+        Assert.Equal(2, root.Properties.Count);
     }
 
     [Theory]

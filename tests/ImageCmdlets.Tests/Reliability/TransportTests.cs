@@ -1,3 +1,4 @@
+using System.Text;
 using System;
 using System.IO;
 using System.Net;
@@ -56,6 +57,40 @@ public class TransportTests
         var ex = await Assert.ThrowsAsync<CloudApiException>(() => transport.SendAsync(new ApiRequest(HttpMethod.Get, new Uri("https://api.example.com/"), "Probe"), Call()));
 
         Assert.Equal(EngineErrors.InvalidResponse, ex.Error.Code);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(200_000)]
+    public async Task An_answer_of_unknown_length_is_read_whole(int length)
+    {
+        var text = new string('x', length);
+        var handler = new StubHandler(() => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(text))) });
+        var transport = new HttpTransport(handler, TimeSpan.FromSeconds(5), maxResponseBytes: 1024 * 1024);
+
+        var answer = await transport.SendAsync(new ApiRequest(HttpMethod.Get, new Uri("https://api.example.com/"), "Probe"), Call());
+
+        Assert.Equal(text, answer.Body);
+    }
+
+    [Fact]
+    public async Task An_answer_of_unknown_length_larger_than_the_bound_is_refused()
+    {
+        var handler = new StubHandler(() => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new UnknownLengthStream(new byte[3 * 1024 * 1024])) });
+        var transport = new HttpTransport(handler, TimeSpan.FromSeconds(5), maxResponseBytes: 1024 * 1024);
+
+        var ex = await Assert.ThrowsAsync<CloudApiException>(() => transport.SendAsync(new ApiRequest(HttpMethod.Get, new Uri("https://api.example.com/"), "Probe"), Call()));
+
+        Assert.Equal(EngineErrors.InvalidResponse, ex.Error.Code);
+    }
+
+    /// <summary>A body whose length is not known in advance (chunked transfer): not seekable.</summary>
+    private sealed class UnknownLengthStream : MemoryStream
+    {
+        public UnknownLengthStream(byte[] bytes) : base(bytes) { }
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
     }
 
     [Fact]
