@@ -103,11 +103,24 @@ public sealed class JsonValue
     public bool? GetBool(string name) => this[name]?.AsBool();
     public IReadOnlyList<JsonValue> GetArray(string name) => this[name]?.Items ?? Array.Empty<JsonValue>();
 
-    public static JsonValue Parse(string text) => new JsonParser(text).ParseDocument();
+    public static JsonValue Parse(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text)));
+        return new JsonParser(utf8, utf8.Length).ParseDocument();
+    }
+
+    /// <summary>Parses UTF-8 text as it came off the wire (the first <paramref name="length"/> bytes).</summary>
+    public static JsonValue Parse(byte[] utf8, int length) => new JsonParser(utf8, length).ParseDocument();
 
     public static bool TryParse(string text, out JsonValue value)
     {
         try { value = Parse(text); return true; }
+        catch (FormatException) { value = Null; return false; }
+    }
+
+    public static bool TryParse(byte[] utf8, int length, out JsonValue value)
+    {
+        try { value = Parse(utf8, length); return true; }
         catch (FormatException) { value = Null; return false; }
     }
 
@@ -175,59 +188,71 @@ public sealed class JsonValue
     }
 
     /// <summary>
-    /// A recursive-descent reader. A bulk run parses thousands of answers of a hundred images each, so it
-    /// spares the GC what it can: an object's members and an array's items are gathered in a list kept per
-    /// depth and copied once into an exactly-sized one (no doubling copies), and property names, which
-    /// repeat in every image, are read once per answer and shared.
+    /// A recursive-descent reader over UTF-8 bytes, as answers arrive: an answer is never copied into a
+    /// UTF-16 string first (a describe of a hundred images would be a 120 KB string on the large-object
+    /// heap, which only a full collection frees). A bulk run parses thousands of such answers, so the reader
+    /// also spares the GC what it can: an object's members and an array's items are gathered in a list kept
+    /// per depth and copied once into an exactly-sized one, and property names, which repeat in every image,
+    /// are decoded once per answer and shared. Text that is not valid UTF-8 reads as U+FFFD.
     /// </summary>
     private sealed class JsonParser
     {
         private const int MaxDepth = 128;
         private const int NameSlots = 128;
-        private readonly string _s;
+        private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+        private readonly byte[] _b;
+        private readonly int _end;
         private readonly string?[] _names = new string?[NameSlots];
+        private readonly int[] _nameStarts = new int[NameSlots];
         private readonly List<List<KeyValuePair<string, JsonValue>>> _memberScratch = new();
         private readonly List<List<JsonValue>> _itemScratch = new();
         private int _pos;
 
-        public JsonParser(string s) => _s = s ?? throw new ArgumentNullException(nameof(s));
+        public JsonParser(byte[] utf8, int length)
+        {
+            _b = utf8 ?? throw new ArgumentNullException(nameof(utf8));
+            if (length < 0 || length > utf8.Length) throw new ArgumentOutOfRangeException(nameof(length));
+            _end = length;
+        }
 
         public JsonValue ParseDocument()
         {
             SkipWhitespace();
             var value = ParseValue(0);
             SkipWhitespace();
-            if (_pos != _s.Length) throw Error("unexpected text after the JSON value");
+            if (_pos != _end) throw Error("unexpected text after the JSON value");
             return value;
         }
 
         private FormatException Error(string what) =>
-            new($"Malformed JSON at offset {_pos.ToString(CultureInfo.InvariantCulture)}: {what}.");
+            new($"Malformed JSON at byte {_pos.ToString(CultureInfo.InvariantCulture)}: {what}.");
 
         private void SkipWhitespace()
         {
-            while (_pos < _s.Length && _s[_pos] is ' ' or '\t' or '\n' or '\r') _pos++;
+            while (_pos < _end && _b[_pos] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') _pos++;
         }
 
         private JsonValue ParseValue(int depth)
         {
             if (depth > MaxDepth) throw Error("nesting too deep");
-            if (_pos >= _s.Length) throw Error("unexpected end");
-            switch (_s[_pos])
+            if (_pos >= _end) throw Error("unexpected end");
+            switch (_b[_pos])
             {
-                case '{': return ParseObject(depth);
-                case '[': return ParseArray(depth);
-                case '"': return From(ParseString());
-                case 't': Expect("true"); return True;
-                case 'f': Expect("false"); return False;
-                case 'n': Expect("null"); return Null;
+                case (byte)'{': return ParseObject(depth);
+                case (byte)'[': return ParseArray(depth);
+                case (byte)'"': return From(ParseString());
+                case (byte)'t': Expect("true"); return True;
+                case (byte)'f': Expect("false"); return False;
+                case (byte)'n': Expect("null"); return Null;
                 default: return ParseNumber();
             }
         }
 
         private void Expect(string literal)
         {
-            if (string.CompareOrdinal(_s, _pos, literal, 0, literal.Length) != 0) throw Error($"expected '{literal}'");
+            if (_pos + literal.Length > _end) throw Error($"expected '{literal}'");
+            for (var i = 0; i < literal.Length; i++)
+                if (_b[_pos + i] != literal[i]) throw Error($"expected '{literal}'");
             _pos += literal.Length;
         }
 
@@ -241,23 +266,23 @@ public sealed class JsonValue
         {
             _pos++; // {
             SkipWhitespace();
-            if (_pos < _s.Length && _s[_pos] == '}') { _pos++; return NewObject(); }
+            if (_pos < _end && _b[_pos] == '}') { _pos++; return NewObject(); }
             var members = ScratchFor(_memberScratch, depth);
             members.Clear();
             while (true)
             {
                 SkipWhitespace();
-                if (_pos >= _s.Length || _s[_pos] != '"') throw Error("expected a property name");
+                if (_pos >= _end || _b[_pos] != '"') throw Error("expected a property name");
                 var name = ParseName();
                 SkipWhitespace();
-                if (_pos >= _s.Length || _s[_pos] != ':') throw Error("expected ':'");
+                if (_pos >= _end || _b[_pos] != ':') throw Error("expected ':'");
                 _pos++;
                 SkipWhitespace();
                 members.Add(new KeyValuePair<string, JsonValue>(name, ParseValue(depth + 1)));
                 SkipWhitespace();
-                if (_pos >= _s.Length) throw Error("unexpected end in object");
-                if (_s[_pos] == ',') { _pos++; continue; }
-                if (_s[_pos] == '}')
+                if (_pos >= _end) throw Error("unexpected end in object");
+                if (_b[_pos] == ',') { _pos++; continue; }
+                if (_b[_pos] == '}')
                 {
                     _pos++;
                     var obj = new JsonValue(JsonKind.Object) { _properties = new List<KeyValuePair<string, JsonValue>>(members) };
@@ -272,7 +297,7 @@ public sealed class JsonValue
         {
             _pos++; // [
             SkipWhitespace();
-            if (_pos < _s.Length && _s[_pos] == ']') { _pos++; return NewArray(); }
+            if (_pos < _end && _b[_pos] == ']') { _pos++; return NewArray(); }
             var items = ScratchFor(_itemScratch, depth);
             items.Clear();
             while (true)
@@ -280,9 +305,9 @@ public sealed class JsonValue
                 SkipWhitespace();
                 items.Add(ParseValue(depth + 1));
                 SkipWhitespace();
-                if (_pos >= _s.Length) throw Error("unexpected end in array");
-                if (_s[_pos] == ',') { _pos++; continue; }
-                if (_s[_pos] == ']')
+                if (_pos >= _end) throw Error("unexpected end in array");
+                if (_b[_pos] == ',') { _pos++; continue; }
+                if (_b[_pos] == ']')
                 {
                     _pos++;
                     var array = new JsonValue(JsonKind.Array) { _items = new List<JsonValue>(items) };
@@ -298,9 +323,9 @@ public sealed class JsonValue
         {
             var start = _pos + 1;
             var hash = 0;
-            for (var i = start; i < _s.Length; i++)
+            for (var i = start; i < _end; i++)
             {
-                var c = _s[i];
+                var c = _b[i];
                 if (c == '\\' || c < 0x20) break; // escapes and errors: the general reader
                 if (c != '"')
                 {
@@ -310,12 +335,25 @@ public sealed class JsonValue
                 var length = i - start;
                 var slot = (hash & int.MaxValue) % NameSlots;
                 var known = _names[slot];
-                if (known is null || known.Length != length || string.CompareOrdinal(_s, start, known, 0, length) != 0)
-                    _names[slot] = known = _s.Substring(start, length);
+                if (known is null || !SameBytes(_nameStarts[slot], start, length))
+                {
+                    _names[slot] = known = Utf8.GetString(_b, start, length);
+                    _nameStarts[slot] = start;
+                }
                 _pos = i + 1;
                 return known;
             }
             return ParseString();
+        }
+
+        /// <summary>Whether the bytes at <paramref name="start"/> spell the name first read at <paramref name="knownStart"/>.</summary>
+        private bool SameBytes(int knownStart, int start, int length)
+        {
+            // A cached name has no escapes, so it ends at its closing quote: a longer or shorter one differs there.
+            if (knownStart + length >= _end || _b[knownStart + length] != '"') return false;
+            for (var k = 0; k < length; k++)
+                if (_b[knownStart + k] != _b[start + k]) return false;
+            return true;
         }
 
         private string ParseString()
@@ -325,11 +363,11 @@ public sealed class JsonValue
             var start = _pos;
             while (true)
             {
-                if (_pos >= _s.Length) throw Error("unterminated string");
-                var c = _s[_pos];
+                if (_pos >= _end) throw Error("unterminated string");
+                var c = _b[_pos];
                 if (c == '"')
                 {
-                    var tail = _s.Substring(start, _pos - start);
+                    var tail = Utf8.GetString(_b, start, _pos - start);
                     _pos++;
                     return sb is null ? tail : sb.Append(tail).ToString();
                 }
@@ -337,56 +375,70 @@ public sealed class JsonValue
                 if (c != '\\') { _pos++; continue; }
 
                 sb ??= new StringBuilder();
-                sb.Append(_s, start, _pos - start);
+                sb.Append(Utf8.GetString(_b, start, _pos - start));
                 _pos++;
-                if (_pos >= _s.Length) throw Error("unterminated escape");
-                var e = _s[_pos++];
+                if (_pos >= _end) throw Error("unterminated escape");
+                var e = _b[_pos++];
                 switch (e)
                 {
-                    case '"': sb.Append('"'); break;
-                    case '\\': sb.Append('\\'); break;
-                    case '/': sb.Append('/'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case 'n': sb.Append('\n'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 't': sb.Append('\t'); break;
-                    case 'u':
-                        if (_pos + 4 > _s.Length ||
-                            !int.TryParse(_s.Substring(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-                            throw Error("bad \\u escape");
+                    case (byte)'"': sb.Append('"'); break;
+                    case (byte)'\\': sb.Append('\\'); break;
+                    case (byte)'/': sb.Append('/'); break;
+                    case (byte)'b': sb.Append('\b'); break;
+                    case (byte)'f': sb.Append('\f'); break;
+                    case (byte)'n': sb.Append('\n'); break;
+                    case (byte)'r': sb.Append('\r'); break;
+                    case (byte)'t': sb.Append('\t'); break;
+                    case (byte)'u':
+                        if (_pos + 4 > _end || !TryHex4(_pos, out var code)) throw Error("bad \\u escape");
                         sb.Append((char)code);
                         _pos += 4;
                         break;
-                    default: throw Error($"bad escape '\\{e}'");
+                    default: throw Error($"bad escape '\\{(char)e}'");
                 }
                 start = _pos;
             }
         }
 
+        private bool TryHex4(int at, out int code)
+        {
+            code = 0;
+            for (var i = at; i < at + 4; i++)
+            {
+                var c = _b[i];
+                var digit = c is >= (byte)'0' and <= (byte)'9' ? c - '0'
+                    : c is >= (byte)'a' and <= (byte)'f' ? c - 'a' + 10
+                    : c is >= (byte)'A' and <= (byte)'F' ? c - 'A' + 10
+                    : -1;
+                if (digit < 0) return false;
+                code = code * 16 + digit;
+            }
+            return true;
+        }
+
         private JsonValue ParseNumber()
         {
             var start = _pos;
-            if (_pos < _s.Length && _s[_pos] == '-') _pos++;
+            if (_pos < _end && _b[_pos] == '-') _pos++;
             var digits = _pos;
-            while (_pos < _s.Length && _s[_pos] is >= '0' and <= '9') _pos++;
+            while (_pos < _end && _b[_pos] is >= (byte)'0' and <= (byte)'9') _pos++;
             if (_pos == digits) throw Error("unexpected character");
-            if (_pos < _s.Length && _s[_pos] == '.')
+            if (_pos < _end && _b[_pos] == '.')
             {
                 _pos++;
                 var frac = _pos;
-                while (_pos < _s.Length && _s[_pos] is >= '0' and <= '9') _pos++;
+                while (_pos < _end && _b[_pos] is >= (byte)'0' and <= (byte)'9') _pos++;
                 if (_pos == frac) throw Error("digits expected after '.'");
             }
-            if (_pos < _s.Length && _s[_pos] is 'e' or 'E')
+            if (_pos < _end && _b[_pos] is (byte)'e' or (byte)'E')
             {
                 _pos++;
-                if (_pos < _s.Length && _s[_pos] is '+' or '-') _pos++;
+                if (_pos < _end && _b[_pos] is (byte)'+' or (byte)'-') _pos++;
                 var exp = _pos;
-                while (_pos < _s.Length && _s[_pos] is >= '0' and <= '9') _pos++;
+                while (_pos < _end && _b[_pos] is >= (byte)'0' and <= (byte)'9') _pos++;
                 if (_pos == exp) throw Error("digits expected in exponent");
             }
-            return NumberLiteral(_s.Substring(start, _pos - start));
+            return NumberLiteral(Utf8.GetString(_b, start, _pos - start));
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class CloudImage
         get => _properties;
         init => _properties = new TextMap(value);
     }
-    private readonly TextMap _properties = new(new Dictionary<string, string>());
+    private readonly TextMap _properties = TextMap.Empty;
     /// <summary>Request id of the list call that returned the image.</summary>
     public string? RequestId { get; init; }
 

@@ -16,7 +16,16 @@ public sealed class TextList<T> : ReadOnlyCollection<T>
     public TextList(IEnumerable<T>? items, string separator)
         : base(items?.ToList() ?? new List<T>()) => _separator = separator;
 
-    internal static TextList<T> Empty(string separator) => new(null, separator);
+    /// <summary>An empty list; read-only, so one per separator is shared by every object that has no items.</summary>
+    internal static TextList<T> Empty(string separator) => separator switch
+    {
+        ";" => EmptySemicolon,
+        "; " => EmptySemicolonSpace,
+        _ => new(null, separator),
+    };
+
+    private static readonly TextList<T> EmptySemicolon = new(null, ";");
+    private static readonly TextList<T> EmptySemicolonSpace = new(null, "; ");
 
     public override string ToString() => string.Join(_separator, this.Select(i => i?.ToString()));
 }
@@ -28,7 +37,20 @@ public sealed class TextList<T> : ReadOnlyCollection<T>
 public sealed class TextMap : ReadOnlyDictionary<string, string>
 {
     public TextMap(IEnumerable<KeyValuePair<string, string>>? items)
-        : base((items ?? Array.Empty<KeyValuePair<string, string>>()).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)) { }
+        : base(Copy(items)) { }
+
+    /// <summary>No entries; read-only, so shared by every object that has none.</summary>
+    internal static TextMap Empty { get; } = new(null);
+
+    /// <summary>A copy (the caller keeps its own dictionary), sized at once: one is made for every image listed.</summary>
+    private static Dictionary<string, string> Copy(IEnumerable<KeyValuePair<string, string>>? items)
+    {
+        var copy = items is IReadOnlyCollection<KeyValuePair<string, string>> sized
+            ? new Dictionary<string, string>(sized.Count, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items ?? Array.Empty<KeyValuePair<string, string>>()) copy.Add(item.Key, item.Value);
+        return copy;
+    }
 
     public override string ToString() =>
         string.Join(";", this.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));

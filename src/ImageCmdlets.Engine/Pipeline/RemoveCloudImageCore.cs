@@ -53,13 +53,18 @@ public sealed class RemoveCloudImageCore : ImageInputCore
 
     private enum Decision { Delete, DryRun, Declined }
 
+    /// <summary>What ShouldProcess says is done to each image; the same for the whole command.</summary>
+    private string Action => _action ??= "Remove cloud image"
+        + (Options.SoftDelete ? " (soft delete)" : "")
+        + (Options.DeleteSnapshots ? " and its snapshots" : "")
+        + (Options.DeleteBackups ? " and its backups" : "")
+        + (Options.EvenIfInUse ? " even if instances use it" : "");
+
+    private string? _action;
+
     private Decision Decide(string target)
     {
-        var action = "Remove cloud image"
-            + (Options.SoftDelete ? " (soft delete)" : "")
-            + (Options.DeleteSnapshots ? " and its snapshots" : "")
-            + (Options.DeleteBackups ? " and its backups" : "")
-            + (Options.EvenIfInUse ? " even if instances use it" : "");
+        var action = Action;
         bool proceed;
         if (_confirmation.WhatIf)
         {

@@ -25,8 +25,11 @@ public static class ProviderRegistry
         if (string.IsNullOrWhiteSpace(name))
             throw new ImageCmdletsConfigurationException("MissingProvider",
                 $"No provider given. Use -Provider with one of: {string.Join(", ", Names)}.", ErrorKind.InvalidArgument);
-        var found = All.FirstOrDefault(p => string.Equals(p.Name, name!.Trim(), StringComparison.OrdinalIgnoreCase));
-        return found ?? throw new ImageCmdletsConfigurationException("UnknownProvider",
+        // Asked once per piped image: a plain loop, no closure.
+        var wanted = name!.Trim();
+        foreach (var provider in All)
+            if (string.Equals(provider.Name, wanted, StringComparison.OrdinalIgnoreCase)) return provider;
+        throw new ImageCmdletsConfigurationException("UnknownProvider",
             $"Unknown provider '{name}'. Known providers: {string.Join(", ", Names)}.", ErrorKind.InvalidArgument);
     }
 }

@@ -53,19 +53,32 @@ public sealed class ApiRequest
 /// <summary>A completed HTTP exchange (any status).</summary>
 public sealed class HttpExchange
 {
+    private readonly byte[]? _utf8;
+    private readonly int _utf8Length;
+    private string? _body;
     private JsonValue? _json;
     private bool _jsonParsed;
 
     public HttpExchange(int statusCode, string body, IReadOnlyDictionary<string, string> headers, TimeSpan elapsed)
     {
         StatusCode = statusCode;
-        Body = body;
+        _body = body;
+        Headers = headers;
+        Elapsed = elapsed;
+    }
+
+    /// <summary>An answer as read off the wire: its JSON is parsed from the bytes; the text is only made when asked for (messages, errors).</summary>
+    public HttpExchange(int statusCode, byte[] utf8, int length, IReadOnlyDictionary<string, string> headers, TimeSpan elapsed)
+    {
+        StatusCode = statusCode;
+        _utf8 = utf8;
+        _utf8Length = length;
         Headers = headers;
         Elapsed = elapsed;
     }
 
     public int StatusCode { get; }
-    public string Body { get; }
+    public string Body => _body ??= _utf8 is null ? "" : Crypto.Utf8Text(_utf8, _utf8Length);
     /// <summary>Response headers by name (case-insensitive); repeated headers joined with ", ".</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
     public TimeSpan Elapsed { get; }
@@ -80,13 +93,20 @@ public sealed class HttpExchange
             if (!_jsonParsed)
             {
                 _jsonParsed = true;
-                if (!string.IsNullOrWhiteSpace(Body) && JsonValue.TryParse(Body, out var v)) _json = v;
+                if (_utf8 is not null) { if (!IsBlank(_utf8, _utf8Length) && JsonValue.TryParse(_utf8, _utf8Length, out var parsed)) _json = parsed; }
+                else if (!string.IsNullOrWhiteSpace(Body) && JsonValue.TryParse(Body, out var v)) _json = v;
             }
             return _json;
         }
     }
 
     public string? GetHeader(string name) => Headers.TryGetValue(name, out var v) ? v : null;
+
+    private static bool IsBlank(byte[] utf8, int length)
+    {
+        for (var i = 0; i < length; i++) if (utf8[i] is not ((byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')) return false;
+        return true;
+    }
 }
 
 /// <summary>
@@ -140,8 +160,8 @@ public sealed class HttpTransport
         try
         {
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await ReadBodyAsync(response, request, linked.Token).ConfigureAwait(false);
-            var exchange = new HttpExchange((int)response.StatusCode, body, CollectHeaders(response), watch.Elapsed);
+            var (body, length) = await ReadBodyAsync(response, request, linked.Token).ConfigureAwait(false);
+            var exchange = new HttpExchange((int)response.StatusCode, body, length, CollectHeaders(response), watch.Elapsed);
             exchange.RequestId = request.ReadRequestId?.Invoke(exchange);
             var errorCode = request.ReadErrorCode?.Invoke(exchange);
             context.Log.Verbose(string.Format(CultureInfo.InvariantCulture, "{0}: HTTP {1}{2}{3} in {4} ms",
@@ -200,10 +220,10 @@ public sealed class HttpTransport
         return new string(chars);
     }
 
-    /// <summary>The body as text, refusing answers larger than any API answer (a misdirected download, a hostile server).</summary>
-    private async Task<string> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, CancellationToken cancellation)
+    /// <summary>The body's bytes and their count, refusing answers larger than any API answer (a misdirected download, a hostile server).</summary>
+    private async Task<(byte[] Body, int Length)> ReadBodyAsync(HttpResponseMessage response, ApiRequest request, CancellationToken cancellation)
     {
-        if (response.Content is null) return "";
+        if (response.Content is null) return (Array.Empty<byte>(), 0);
         var declared = response.Content.Headers.ContentLength;
         if (declared > MaxResponseBytes) throw TooLarge(request);
         using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
@@ -218,7 +238,7 @@ public sealed class HttpTransport
             if (length > MaxResponseBytes) throw TooLarge(request);
             if (length == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(MaxResponseBytes + 1, buffer.Length * 2L));
         }
-        return Crypto.Utf8Text(buffer, length);
+        return (buffer, length);
     }
 
     private CloudApiException TooLarge(ApiRequest request) =>

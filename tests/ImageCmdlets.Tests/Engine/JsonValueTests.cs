@@ -21,6 +21,22 @@ public class JsonValueTests
     }
 
     [Fact]
+    public void Reads_UTF8_bytes_as_they_came_off_the_wire()
+    {
+        var text = "{\"名前\":\"café \\u00e9\\\"x\\\" ☃\",\"n\":-1.5}";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text + "   trailing bytes past the length are not read");
+
+        var v = JsonValue.Parse(bytes, System.Text.Encoding.UTF8.GetByteCount(text));
+
+        Assert.Equal("café é\"x\" ☃", v.GetString("名前"));
+        Assert.Equal("-1.5", v.GetString("n"));
+        // Bytes that are not UTF-8 read as U+FFFD, as a decoded body did.
+        var invalid = new byte[] { (byte)'[', (byte)'"', 0xC3, (byte)'"', (byte)']' };
+        Assert.Equal("\uFFFD", JsonValue.Parse(invalid, invalid.Length).Items[0].AsString());
+        Assert.False(JsonValue.TryParse(bytes, bytes.Length, out _));
+    }
+
+    [Fact]
     public void Shared_property_names_and_reused_member_lists_keep_every_object_its_own()
     {
         // 300 distinct names force slot collisions in the parser's name table; escaped names, nested objects

@@ -34,7 +34,7 @@ internal static class AlibabaImages
 
     public static CloudImage ToCloudImage(JsonValue image, string region, string? requestId, IImageSession connection)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        var properties = new Dictionary<string, string>(PropertyFields.Length, StringComparer.Ordinal);
         foreach (var field in PropertyFields)
             if (image[field]?.AsScalarText() is { } text) properties[field] = text;
 

@@ -30,7 +30,7 @@ internal static class VolcengineImages
 
     public static CloudImage ToCloudImage(JsonValue item, string region, string? requestId, IImageSession connection)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        var properties = new Dictionary<string, string>(PropertyFields.Length + 1, StringComparer.Ordinal);
         foreach (var field in PropertyFields)
             if (item[field]?.AsScalarText() is { Length: > 0 } text) properties[field] = text;
         var snapshots = item.GetArray("Snapshots").Select(s => s.GetString("SnapshotId")).Where(s => !string.IsNullOrEmpty(s)).ToList();

@@ -28,7 +28,7 @@ internal static class ZenlayerImages
 
     public static CloudImage ToCloudImage(JsonValue image, string region, string? requestId, IImageSession connection)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        var properties = new Dictionary<string, string>(PropertyFields.Length + 2, StringComparer.Ordinal);
         foreach (var field in PropertyFields)
             if (image[field]?.AsScalarText() is { Length: > 0 } text) properties[field] = text;
         foreach (var (field, name) in new[] { ("regionIdList", "regionIds"), ("nicNetworkType", "nicNetworkType") })
