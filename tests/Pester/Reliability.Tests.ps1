@@ -5,6 +5,8 @@
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $clouds = @(Get-TestCloud | ForEach-Object { @{ Cloud = $_; Name = $_.Name } })
+    # Providers with temporary (STS) keys whose emulator checks the session token.
+    $tokenClouds = @($clouds | Where-Object { $_.Cloud.Kind -ne 'Glance' -and (Get-CredentialConvention $_.Name).TokenVariable })
 }
 
 BeforeAll {
@@ -92,5 +94,48 @@ Describe 'No secret of <Name> reaches any stream, record or export' -ForEach $cl
         $all | Should -Match ([regex]::Escape($images[0].id))                 # the run did happen
         $all | Should -Match "\[$($Cloud.Name)\] "                         # with its verbose and debug lines
         $all | Should -Not -Match ([regex]::Escape($Cloud.Secret))
+    }
+}
+
+Describe 'No session token of <Name> reaches any stream, record or export' -ForEach $tokenClouds {
+    BeforeAll {
+        $convention = Get-CredentialConvention $Name
+        $variables = @($convention.Variables.Values) + $convention.TokenVariable
+        $saved = @{}
+        foreach ($variable in $variables) { $saved[$variable] = [Environment]::GetEnvironmentVariable($variable) }
+        $splat = Get-CloudSplat $Cloud
+        $splat.Remove('Credential') # the temporary key comes from the environment, as a runbook's would
+        $key = New-TestTemporaryKey $Cloud
+        $prefix = 'sts-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    }
+    AfterAll { foreach ($variable in $variables) { [Environment]::SetEnvironmentVariable($variable, $saved[$variable]) } }
+
+    It 'signs with the token and keeps it and the temporary secret out of verbose, debug, output, errors and the record' {
+        [Environment]::SetEnvironmentVariable($convention.Variables.Id, $key.id)
+        [Environment]::SetEnvironmentVariable($convention.Variables.Secret, $key.secret)
+        [Environment]::SetEnvironmentVariable($convention.TokenVariable, $key.token)
+        if ($convention.Variables.Region) { [Environment]::SetEnvironmentVariable($convention.Variables.Region, $Cloud.Region) }
+        $images = @(New-TestImage $Cloud -Name $prefix -Count 2)
+        $Error.Clear()
+        $everything = & {
+            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+            Get-CloudImage @splat -Name "$prefix*"
+            $images.id | Test-CloudImageDeletable @splat
+            $images.id | Remove-CloudImage @splat -WhatIf
+            $images.id | Remove-CloudImage @splat -Force
+            $CloudImageLastRun | Format-List * | Out-String
+            # A token the cloud refuses: the error path must not show it either.
+            [Environment]::SetEnvironmentVariable($convention.TokenVariable, $key.token + 'x')
+            try { Get-CloudImage @splat -Name "$prefix*" } catch { $_ }
+        } *>&1 | Out-String
+        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
+        $all = $everything + $errorText
+
+        foreach ($image in $images) { Test-TestImage $Cloud -Id $image.id | Should -BeFalse -Because 'the temporary key and its token were accepted' }
+        $refusal = @($Error | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' })
+        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
+        $all | Should -Match "\[$($Cloud.Name)\] "
+        $all | Should -Not -Match ([regex]::Escape($key.token))
+        $all | Should -Not -Match ([regex]::Escape($key.secret))
     }
 }

@@ -95,6 +95,14 @@ function Invoke-Emulator($Cloud, [string] $Method, [string] $Path, $Body) {
     }
 }
 
+# Registers a temporary (STS) key pair with its session token on the emulator; returns {id, secret, token}.
+function New-TestTemporaryKey($Cloud) {
+    $suffix = [guid]::NewGuid().ToString('N')
+    $key = @{ id = 'STS' + $suffix.Substring(0, 16); secret = "sts-secret-$suffix"; token = "sts-token-$suffix" + ('T' * 48) }
+    $null = Invoke-Emulator $Cloud Post '/keys' $key
+    $key
+}
+
 # Seeds images in a condition (deletable, protected, inUse, sharedToOthers, ...); returns {id, name, expectedError}.
 # -Tag (emulators only): @{ key = value } tags the images carry.
 function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable', [int] $Count = 1, [string] $Region, [hashtable] $Tag) {
@@ -151,6 +159,8 @@ function Reset-TestCloud($Cloud) {
 $script:CredentialConventions = @{
     Tencent = @{
         Variables = @{ Id = 'TENCENTCLOUD_SECRET_ID'; Secret = 'TENCENTCLOUD_SECRET_KEY'; Region = 'TENCENTCLOUD_REGION' }
+        # Temporary (STS) keys come with this token; the emulator refuses a temporary key without its token.
+        TokenVariable = 'TENCENTCLOUD_TOKEN'
         WriteProfile = {
             param($HomeDir, $Name, $Key, $Secret, $Region)
             $null = New-Item -ItemType Directory -Force (Join-Path $HomeDir '.tccli')
@@ -160,6 +170,8 @@ $script:CredentialConventions = @{
     }
     Alibaba = @{
         Variables = @{ Id = 'ALIBABA_CLOUD_ACCESS_KEY_ID'; Secret = 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'; Region = 'ALIBABA_CLOUD_REGION_ID' }
+        # Temporary (STS) keys come with this token; the emulator refuses a temporary key without its token.
+        TokenVariable = 'ALIBABA_CLOUD_SECURITY_TOKEN'
         WriteProfile = {
             param($HomeDir, $Name, $Key, $Secret, $Region)
             $file = Join-Path $HomeDir '.aliyun/config.json'
@@ -171,6 +183,8 @@ $script:CredentialConventions = @{
     }
     Volcengine = @{
         Variables = @{ Id = 'VOLCENGINE_ACCESS_KEY'; Secret = 'VOLCENGINE_SECRET_KEY'; Region = 'VOLCENGINE_REGION' }
+        # Temporary (STS) keys come with this token; the emulator refuses a temporary key without its token.
+        TokenVariable = 'VOLCENGINE_SESSION_TOKEN'
         WriteProfile = {
             param($HomeDir, $Name, $Key, $Secret, $Region)
             $file = Join-Path $HomeDir '.volcengine/config.json'

@@ -88,11 +88,12 @@ public abstract partial class EmulatorServer
                 ("GET", "/deleted") => Answer(JsonValue.NewObject().Set("deleted", JsonValue.FromStrings(DeletedImageIds))),
                 ("POST", "/faults") => Answer(AddFaults(Parse(body))),
                 ("POST", "/settings") => Answer(ApplySettings(Parse(body))),
+                ("POST", "/keys") => Answer(AddKey(Parse(body))),
                 ("GET", "/calls") => Answer(CallsSince(request.Query["since"].ToString())),
                 ("POST", "/reset") => Answer(ResetAnswer(request.Query["sample"].ToString())),
                 _ => ControlError(404, $"No control endpoint {request.Method} {path}. Endpoints: GET {ControlPrefix}, " +
                     $"GET|POST|DELETE {ControlPrefix}/images, GET {ControlPrefix}/deleted, POST {ControlPrefix}/faults, " +
-                    $"POST {ControlPrefix}/settings, GET {ControlPrefix}/calls?since=N, POST {ControlPrefix}/reset[?sample=true]."),
+                    $"POST {ControlPrefix}/settings, POST {ControlPrefix}/keys, GET {ControlPrefix}/calls?since=N, POST {ControlPrefix}/reset[?sample=true]."),
             };
         }
         catch (BadControlRequest ex)
@@ -134,6 +135,16 @@ public abstract partial class EmulatorServer
         var count = ListImages().Count;
         RemoveAllImages();
         return JsonValue.NewObject().Set("removed", count);
+    }
+
+    /// <summary>{"id":"...","secret":"...","token":"..."}: another key of the account; with a token, a temporary
+    /// one (STS) that every request must present with its token, where the provider has such keys.</summary>
+    private JsonValue AddKey(JsonValue body)
+    {
+        var id = body.GetString("id") is { Length: > 0 } i ? i : throw new BadControlRequest("A key needs an \"id\".");
+        var secret = body.GetString("secret") is { Length: > 0 } k ? k : throw new BadControlRequest("A key needs a \"secret\".");
+        RegisterKey(id, secret, body.GetString("token"));
+        return JsonValue.NewObject().Set("id", id);
     }
 
     private JsonValue AddFaults(JsonValue body)
