@@ -209,6 +209,7 @@ $script:CredentialConventions = @{
     Huawei = @{
         # Huawei's tools keep no region, so -Region is always given; the project id comes from the environment.
         Variables       = @{ Id = 'HUAWEICLOUD_SDK_AK'; Secret = 'HUAWEICLOUD_SDK_SK' }
+        TokenVariable   = 'HUAWEICLOUD_SDK_SECURITY_TOKEN'
         RegionParameter = $true
         WriteProfile    = {
             param($HomeDir, $Name, $Key, $Secret, $Region)

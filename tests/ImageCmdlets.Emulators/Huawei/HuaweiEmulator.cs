@@ -174,6 +174,9 @@ public sealed class HuaweiEmulator : EmulatorServer
             request.Header("X-Sdk-Date")!, key.Id, new Secret(key.Secret));
         if (!Crypto.FixedTimeEquals(match.Groups["sig"].Value, expected.Signature))
             return GatewayError(401, HuaweiErrors.SignatureFailure, "Incorrect IAM authentication information: verify aksk signature fail");
+        // A temporary AK/SK is only good with the security token it was issued with, sent (and signed) as X-Security-Token.
+        if (key.Token is not null && (request.Header("X-Security-Token") != key.Token || !signed.Contains("x-security-token")))
+            return GatewayError(401, HuaweiErrors.SignatureFailure, "Incorrect IAM authentication information: verify security token fail");
         if (projectScoped && (request.Header("X-Project-Id") != ProjectId || !signed.Contains("x-project-id")))
             return GatewayError(403, HuaweiErrors.AccessDenied, "The API access is denied: X-Project-Id must name this account's project, signed.");
         return null;
