@@ -7,6 +7,8 @@ BeforeDiscovery {
     $clouds = @(Get-TestCloud | ForEach-Object { @{ Cloud = $_; Name = $_.Name } })
     # Providers with temporary (STS) keys whose emulator checks the session token.
     $tokenClouds = @($clouds | Where-Object { $_.Cloud.Kind -ne 'Glance' -and (Get-CredentialConvention $_.Name).TokenVariable })
+    # OpenStack with a Keystone token (OS_TOKEN) instead of a password: the emulator and the real Keystone.
+    $keystoneClouds = @($clouds | Where-Object { $_.Name -eq 'OpenStack' } | ForEach-Object { @{ Cloud = $_.Cloud; Name = "$($_.Name) ($($_.Cloud.Kind))" } })
 }
 
 BeforeAll {
@@ -137,5 +139,45 @@ Describe 'No session token of <Name> reaches any stream, record or export' -ForE
         $all | Should -Match "\[$($Cloud.Name)\] "
         $all | Should -Not -Match ([regex]::Escape($key.token))
         $all | Should -Not -Match ([regex]::Escape($key.secret))
+    }
+}
+
+Describe 'No Keystone token of <Name> reaches any stream, record or export' -ForEach $keystoneClouds {
+    BeforeAll {
+        $splat = Get-CloudSplat $Cloud
+        $splat.Remove('Credential') # the token comes from OS_TOKEN, as a runbook's would
+        $token = New-KeystoneTestToken $Cloud
+        $variables = 'OS_TOKEN', 'OS_PASSWORD', 'OS_USERNAME'
+        $saved = @{}
+        foreach ($variable in $variables) { $saved[$variable] = [Environment]::GetEnvironmentVariable($variable) }
+        $prefix = 'token-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    }
+    AfterAll { foreach ($variable in $variables) { [Environment]::SetEnvironmentVariable($variable, $saved[$variable]) } }
+
+    It 'acts with the token and keeps it out of verbose, debug, output, errors and the record' {
+        $images = @(New-TestImage $Cloud -Name $prefix -Count 2)
+        Set-TestCloudEnvironment $Cloud
+        foreach ($variable in 'OS_PASSWORD', 'OS_USERNAME') { [Environment]::SetEnvironmentVariable($variable, $null) }
+        [Environment]::SetEnvironmentVariable('OS_TOKEN', $token)
+        $Error.Clear()
+        $everything = & {
+            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+            Get-CloudImage @splat -Name "$prefix*"
+            $images.id | Test-CloudImageDeletable @splat
+            $images.id | Remove-CloudImage @splat -WhatIf
+            $images.id | Remove-CloudImage @splat -Force
+            $CloudImageLastRun | Format-List * | Out-String
+            # A token Keystone refuses: the error path must not show it either.
+            [Environment]::SetEnvironmentVariable('OS_TOKEN', $token + 'x')
+            try { Get-CloudImage @splat -Name "$prefix*" } catch { $_ }
+        } *>&1 | Out-String
+        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
+        $all = $everything + $errorText
+
+        foreach ($image in $images) { Test-TestImage $Cloud -Id $image.id | Should -BeFalse -Because 'the token was accepted' }
+        $refusal = @($Error | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' })
+        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
+        $all | Should -Match "\[OpenStack\] "
+        $all | Should -Not -Match ([regex]::Escape($token))
     }
 }

@@ -103,6 +103,19 @@ function New-TestTemporaryKey($Cloud) {
     $key
 }
 
+# A project-scoped Keystone token for an OpenStack test cloud's user (the emulator's Keystone or the real one).
+function New-KeystoneTestToken($Cloud) {
+    Set-TestCloudEnvironment $Cloud
+    $domain = if ($env:OS_USER_DOMAIN_NAME) { @{ name = $env:OS_USER_DOMAIN_NAME } } else { @{ id = 'default' } }
+    $projectDomain = if ($env:OS_PROJECT_DOMAIN_NAME) { @{ name = $env:OS_PROJECT_DOMAIN_NAME } } else { @{ id = 'default' } }
+    $body = @{ auth = @{
+            identity = @{ methods = @('password'); password = @{ user = @{ name = $Cloud.Key; domain = $domain; password = $Cloud.Secret } } }
+            scope    = @{ project = @{ name = $env:OS_PROJECT_NAME; domain = $projectDomain } }
+        } } | ConvertTo-Json -Depth 10
+    $response = Invoke-WebRequest -Method Post -Uri ($env:OS_AUTH_URL.TrimEnd('/') + '/auth/tokens') -Body $body -ContentType 'application/json' -UseBasicParsing
+    [string]($response.Headers['X-Subject-Token'] | Select-Object -First 1)
+}
+
 # Seeds images in a condition (deletable, protected, inUse, sharedToOthers, ...); returns {id, name, expectedError}.
 # -Tag (emulators only): @{ key = value } tags the images carry.
 function New-TestImage($Cloud, [string] $Name, [string] $Condition = 'deletable', [int] $Count = 1, [string] $Region, [hashtable] $Tag) {
