@@ -7,6 +7,8 @@ BeforeDiscovery {
     $clouds = @(Get-TestCloud | ForEach-Object { @{ Cloud = $_; Name = $_.Name } })
     # Providers with temporary (STS) keys whose emulator checks the session token.
     $tokenClouds = @($clouds | Where-Object { $_.Cloud.Kind -ne 'Glance' -and (Get-CredentialConvention $_.Name).TokenVariable })
+    # Huawei's IAM user (account\user, password) and IAM token (HUAWEICLOUD_IAM_TOKEN) instead of an access key.
+    $iamClouds = @($clouds | Where-Object { $_.Cloud.Kind -ne 'Glance' -and (Get-CredentialConvention $_.Name).IamTokenVariable })
     # OpenStack with a Keystone token (OS_TOKEN) instead of a password: the emulator and the real Keystone.
     $keystoneClouds = @($clouds | Where-Object { $_.Name -eq 'OpenStack' } | ForEach-Object { @{ Cloud = $_.Cloud; Name = "$($_.Name) ($($_.Cloud.Kind))" } })
 }
@@ -179,5 +181,58 @@ Describe 'No Keystone token of <Name> reaches any stream, record or export' -For
         $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
         $all | Should -Match "\[OpenStack\] "
         $all | Should -Not -Match ([regex]::Escape($token))
+    }
+}
+
+Describe 'No IAM password or token of <Name> reaches any stream, record or export' -ForEach $iamClouds {
+    BeforeAll {
+        $convention = Get-CredentialConvention $Name
+        $variables = @($convention.Variables.Values) + $convention.TokenVariable + $convention.IamTokenVariable + $convention.IamEndpointVariable
+        $saved = @{}
+        foreach ($variable in $variables) { $saved[$variable] = [Environment]::GetEnvironmentVariable($variable) }
+        $splat = Get-CloudSplat $Cloud
+        $splat.Remove('Credential')
+        $prefix = 'iam-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        # A token as IAM issues it to the user, scoped to the region's project.
+        $account, $user = $convention.IamUser.Split('\')
+        $body = @{ auth = @{
+                identity = @{ methods = @('password'); password = @{ user = @{ name = $user; password = $convention.IamPassword; domain = @{ name = $account } } } }
+                scope    = @{ project = @{ name = $Cloud.Region } }
+            } } | ConvertTo-Json -Depth 10
+        $answer = Invoke-WebRequest -Method Post -Uri ($Cloud.Endpoint.TrimEnd('/') + '/v3/auth/tokens') -Body $body -ContentType 'application/json' -UseBasicParsing
+        $token = [string]($answer.Headers['X-Subject-Token'] | Select-Object -First 1)
+    }
+    AfterAll { foreach ($variable in $variables) { [Environment]::SetEnvironmentVariable($variable, $saved[$variable]) } }
+
+    It 'acts as the IAM user and with the IAM token, and keeps the password and the token out of every stream' {
+        foreach ($variable in $variables) { [Environment]::SetEnvironmentVariable($variable, $null) }
+        # IAM is served beside the emulated IMS: -Endpoint names IMS only, so IAM's endpoint is set as the SDKs take it.
+        [Environment]::SetEnvironmentVariable($convention.IamEndpointVariable, $Cloud.Endpoint.TrimEnd('/') + '/v3')
+        $byUser = @(New-TestImage $Cloud -Name "$prefix-user")
+        $byToken = @(New-TestImage $Cloud -Name "$prefix-token" -Count 2)
+        $iamUser = New-TestCredential $convention.IamUser $convention.IamPassword
+        $Error.Clear()
+        $everything = & {
+            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+            $byUser.id | Remove-CloudImage @splat -Credential $iamUser -Force
+            [Environment]::SetEnvironmentVariable($convention.IamTokenVariable, $token)
+            Get-CloudImage @splat -Name "$prefix*"
+            $byToken.id | Test-CloudImageDeletable @splat
+            $byToken.id | Remove-CloudImage @splat -WhatIf
+            $byToken.id | Remove-CloudImage @splat -Force
+            $CloudImageLastRun | Format-List * | Out-String
+            # A token the gateway refuses: the error path must not show it either.
+            [Environment]::SetEnvironmentVariable($convention.IamTokenVariable, $token + 'x')
+            try { Get-CloudImage @splat -Name "$prefix*" } catch { $_ }
+        } *>&1 | Out-String
+        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
+        $all = $everything + $errorText
+
+        foreach ($image in $byUser + $byToken) { Test-TestImage $Cloud -Id $image.id | Should -BeFalse -Because 'the IAM user and the token were accepted' }
+        $refusal = @($Error | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' })
+        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
+        $all | Should -Match "\[$($Cloud.Name)\] "
+        $all | Should -Not -Match ([regex]::Escape($token))
+        $all | Should -Not -Match ([regex]::Escape($convention.IamPassword))
     }
 }

@@ -223,6 +223,12 @@ $script:CredentialConventions = @{
         # Huawei's tools keep no region, so -Region is always given; the project id comes from the environment.
         Variables       = @{ Id = 'HUAWEICLOUD_SDK_AK'; Secret = 'HUAWEICLOUD_SDK_SK' }
         TokenVariable   = 'HUAWEICLOUD_SDK_SECURITY_TOKEN'
+        # An IAM user of the emulator's demo account (HuaweiEmulator.Account, DemoUser, DemoPassword), and the
+        # variable that takes an IAM token as it is.
+        IamUser         = 'imagecmdlets-demo\demo'
+        IamPassword     = 'ImageCmdlets-Demo-Pass-01'
+        IamTokenVariable = 'HUAWEICLOUD_IAM_TOKEN'
+        IamEndpointVariable = 'HUAWEICLOUD_SDK_IAM_ENDPOINT'
         RegionParameter = $true
         WriteProfile    = {
             param($HomeDir, $Name, $Key, $Secret, $Region)
