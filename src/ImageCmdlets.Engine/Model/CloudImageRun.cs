@@ -25,12 +25,13 @@ public static class CloudImageRunStatus
 {
     /// <summary>Received; no outcome yet.</summary>
     public const string Pending = nameof(Pending);
-    public const string Deleted = nameof(Deleted);
-    public const string Deleting = nameof(Deleting);
-    public const string SoftDeleted = nameof(SoftDeleted);
-    public const string WouldDelete = nameof(WouldDelete);
-    public const string Declined = nameof(Declined);
-    public const string Duplicate = nameof(Duplicate);
+    // A finished removal keeps its CloudImageRemoval.Status word.
+    public const string Deleted = RemovalStatus.Deleted;
+    public const string Deleting = RemovalStatus.Deleting;
+    public const string SoftDeleted = RemovalStatus.SoftDeleted;
+    public const string WouldDelete = RemovalStatus.WouldDelete;
+    public const string Declined = RemovalStatus.Declined;
+    public const string Duplicate = RemovalStatus.Duplicate;
     public const string Deletable = nameof(Deletable);
     public const string NotDeletable = nameof(NotDeletable);
     /// <summary>The image has an error outcome (ErrorId says which).</summary>
