@@ -78,10 +78,8 @@ Describe 'No secret of <Name> reaches any stream, record or export' -ForEach $cl
         if ($Cloud.HasCallLog) { Add-TestFault $Cloud -Kind ServiceUnavailable -Count 2 }
         $wrong = Get-CloudSplat $Cloud
         $wrong.Credential = New-TestCredential $Cloud.Key ($Cloud.Secret + 'x')
-        $Error.Clear()
         $null = Start-Transcript -Path $transcript
-        $everything = & {
-            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+        $shown = Get-EverythingShown {
             Get-CloudImage @splat -Name "$prefix*"
             $images.id + $refused.id | Test-CloudImageDeletable @splat -ErrorAction Continue
             $images.id + $refused.id | Remove-CloudImage @splat -WhatIf -ErrorAction Continue
@@ -89,11 +87,10 @@ Describe 'No secret of <Name> reaches any stream, record or export' -ForEach $cl
             try { $images.id | Remove-CloudImage @wrong -Force } catch { $_ }
             $CloudImageLastRun | Format-List * | Out-String
             $CloudImageLastRun.Entries | Format-List * | Out-String
-        } *>&1 | Out-String
+        }
         $null = Stop-Transcript
-        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
         $Error | Export-Clixml -Path $clixml -Depth 5
-        $all = $everything + $errorText + (Get-Content -Raw $transcript) + (Get-Content -Raw $clixml)
+        $all = $shown + (Get-Content -Raw $transcript) + (Get-Content -Raw $clixml)
 
         $all | Should -Match ([regex]::Escape($images[0].id))                 # the run did happen
         $all | Should -Match "\[$($Cloud.Name)\] "                         # with its verbose and debug lines
@@ -120,9 +117,7 @@ Describe 'No session token of <Name> reaches any stream, record or export' -ForE
         [Environment]::SetEnvironmentVariable($convention.TokenVariable, $key.token)
         if ($convention.Variables.Region) { [Environment]::SetEnvironmentVariable($convention.Variables.Region, $Cloud.Region) }
         $images = @(New-TestImage $Cloud -Name $prefix -Count 2)
-        $Error.Clear()
-        $everything = & {
-            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+        $all = Get-EverythingShown {
             Get-CloudImage @splat -Name "$prefix*"
             $images.id | Test-CloudImageDeletable @splat
             $images.id | Remove-CloudImage @splat -WhatIf
@@ -131,13 +126,11 @@ Describe 'No session token of <Name> reaches any stream, record or export' -ForE
             # A token the cloud refuses: the error path must not show it either.
             [Environment]::SetEnvironmentVariable($convention.TokenVariable, $key.token + 'x')
             try { Get-CloudImage @splat -Name "$prefix*" } catch { $_ }
-        } *>&1 | Out-String
-        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
-        $all = $everything + $errorText
+        }
 
         foreach ($image in $images) { Test-TestImage $Cloud -Id $image.id | Should -BeFalse -Because 'the temporary key and its token were accepted' }
         $refusal = @($Error | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' })
-        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
+        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $all"
         $all | Should -Match "\[$($Cloud.Name)\] "
         $all | Should -Not -Match ([regex]::Escape($key.token))
         $all | Should -Not -Match ([regex]::Escape($key.secret))
@@ -161,9 +154,7 @@ Describe 'No Keystone token of <Name> reaches any stream, record or export' -For
         Set-TestCloudEnvironment $Cloud
         foreach ($variable in 'OS_PASSWORD', 'OS_USERNAME') { [Environment]::SetEnvironmentVariable($variable, $null) }
         [Environment]::SetEnvironmentVariable('OS_TOKEN', $token)
-        $Error.Clear()
-        $everything = & {
-            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+        $all = Get-EverythingShown {
             Get-CloudImage @splat -Name "$prefix*"
             $images.id | Test-CloudImageDeletable @splat
             $images.id | Remove-CloudImage @splat -WhatIf
@@ -172,13 +163,11 @@ Describe 'No Keystone token of <Name> reaches any stream, record or export' -For
             # A token Keystone refuses: the error path must not show it either.
             [Environment]::SetEnvironmentVariable('OS_TOKEN', $token + 'x')
             try { Get-CloudImage @splat -Name "$prefix*" } catch { $_ }
-        } *>&1 | Out-String
-        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
-        $all = $everything + $errorText
+        }
 
         foreach ($image in $images) { Test-TestImage $Cloud -Id $image.id | Should -BeFalse -Because 'the token was accepted' }
         $refusal = @($Error | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' })
-        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
+        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $all"
         $all | Should -Match "\[OpenStack\] "
         $all | Should -Not -Match ([regex]::Escape($token))
     }
@@ -211,9 +200,7 @@ Describe 'No IAM password or token of <Name> reaches any stream, record or expor
         $byUser = @(New-TestImage $Cloud -Name "$prefix-user")
         $byToken = @(New-TestImage $Cloud -Name "$prefix-token" -Count 2)
         $iamUser = New-TestCredential $convention.IamUser $convention.IamPassword
-        $Error.Clear()
-        $everything = & {
-            $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+        $all = Get-EverythingShown {
             $byUser.id | Remove-CloudImage @splat -Credential $iamUser -Force
             [Environment]::SetEnvironmentVariable($convention.IamTokenVariable, $token)
             Get-CloudImage @splat -Name "$prefix*"
@@ -224,13 +211,11 @@ Describe 'No IAM password or token of <Name> reaches any stream, record or expor
             # A token the gateway refuses: the error path must not show it either.
             [Environment]::SetEnvironmentVariable($convention.IamTokenVariable, $token + 'x')
             try { Get-CloudImage @splat -Name "$prefix*" } catch { $_ }
-        } *>&1 | Out-String
-        $errorText = ($Error | Format-List * -Force | Out-String) + ($Error | ForEach-Object { $_.Exception.ToString() }) + ($Error | Get-Error | Out-String)
-        $all = $everything + $errorText
+        }
 
         foreach ($image in $byUser + $byToken) { Test-TestImage $Cloud -Id $image.id | Should -BeFalse -Because 'the IAM user and the token were accepted' }
         $refusal = @($Error | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' })
-        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $errorText"
+        $refusal.Count | Should -BeGreaterThan 0 -Because "the wrong token is refused: $all"
         $all | Should -Match "\[$($Cloud.Name)\] "
         $all | Should -Not -Match ([regex]::Escape($token))
         $all | Should -Not -Match ([regex]::Escape($convention.IamPassword))

@@ -95,6 +95,23 @@ function Invoke-Emulator($Cloud, [string] $Method, [string] $Path, $Body) {
     }
 }
 
+# Runs -Script with verbose, debug and information on and returns, as one text, everything a user could see
+# of it: every stream, and $Error as Format-List, Exception.ToString() and Get-Error show it. $Error holds
+# the script's errors afterwards. The preferences are set in the caller's scope, where the script runs.
+function Get-EverythingShown {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [scriptblock] $Script)
+    $caller = $PSCmdlet.SessionState.PSVariable
+    $preferences = 'VerbosePreference', 'DebugPreference', 'InformationPreference'
+    $saved = @{}
+    foreach ($name in $preferences) { $saved[$name] = $caller.GetValue($name); $caller.Set($name, 'Continue') }
+    $global:Error.Clear()
+    try { $shown = & $Script *>&1 | Out-String }
+    finally { foreach ($name in $preferences) { $caller.Set($name, $saved[$name]) } }
+    $errors = $global:Error
+    $shown + ($errors | Format-List * -Force | Out-String) + ($errors | ForEach-Object { $_.Exception.ToString() }) + ($errors | Get-Error | Out-String)
+}
+
 # Registers a temporary (STS) key pair with its session token on the emulator; returns {id, secret, token}.
 function New-TestTemporaryKey($Cloud) {
     $suffix = [guid]::NewGuid().ToString('N')
